@@ -1,0 +1,94 @@
+package dev.wengert.core;
+
+/**
+ * Applies primitives: the forward pass, recording on the current tape, forward-mode tangents,
+ * anomaly checks and kink logging. Knows no particular op.
+ */
+final class Engine {
+    private Engine() {}
+
+    static Tensor apply(Primitive p, Tensor[] x) {
+        State s = State.get();
+        int arity = p.arity();
+        if (arity >= 0 && x.length != arity) {
+            throw new IllegalArgumentException(p.name() + ": expects " + arity + " input" + (arity == 1 ? "" : "s")
+                    + ", got " + x.length);
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] == null) throw new NullPointerException(p.name() + ": input " + i + " is null");
+        }
+        int[] shape = p.shape(x);
+
+        Tape tape = s.recording();
+        long mask = tape == null ? 0L : tape.trackedMask(x);
+        Node node = null;
+        Saved saved;
+        if (mask != 0L) {
+            node = tape.newNode(p, x, mask, s.anomaly);
+            saved = node;
+        } else if (s.forwardK > 0 || s.branches != null) {
+            saved = Saved.fresh();
+        } else {
+            saved = Saved.DISCARD;
+        }
+
+        Tensor y = p.forward(x, shape, saved);
+        if (y == null || !Shapes.same(y.shapeRef(), shape)) {
+            throw new IllegalStateException(p.name() + ": forward returned "
+                    + (y == null ? "null" : "shape " + Shapes.str(y.shapeRef())) + " but the shape rule says "
+                    + Shapes.str(shape));
+        }
+        if (y.node != null || y.isVariable() || aliasesInput(y, x)) {
+            y = y.detach(); // a fresh tensor object, so recording cannot change an existing one
+        }
+        if (node != null) {
+            node.output = y;
+            y.node = node;
+            tape.add(node);
+        }
+        if (s.anomaly) Anomaly.checkForward(p, x, y, node);
+        if (s.forwardK > 0) propagateTangent(s, p, x, y, saved);
+        if (s.branches != null && p.hasKinks()) s.branches.add(p, p.branch(x, y, saved));
+        return y;
+    }
+
+    private static boolean aliasesInput(Tensor y, Tensor[] x) {
+        for (Tensor xi : x) {
+            if (xi == y) return true;
+        }
+        return false;
+    }
+
+    private static void propagateTangent(State s, Primitive p, Tensor[] x, Tensor y, Saved saved) {
+        Tensor[] t = null;
+        long level = s.forwardLevel;
+        for (int i = 0; i < x.length; i++) {
+            if (x[i].tangent != null && x[i].tangentLevel == level) {
+                if (t == null) t = new Tensor[x.length];
+                t[i] = x[i].tangent;
+            }
+        }
+        if (t == null) return;
+        int k = s.forwardK;
+        Tensor ty;
+        // Tangent arithmetic is neither recorded nor itself given tangents.
+        s.forwardK = 0;
+        s.paused++;
+        try {
+            ty = p.jvp(t, x, y, saved);
+        } finally {
+            s.paused--;
+            s.forwardK = k;
+        }
+        if (ty != null) {
+            int[] expected = Shapes.prepend(k, y.shapeRef());
+            if (!Shapes.same(ty.shapeRef(), expected)) {
+                throw new IllegalStateException(p.name() + ": jvp returned a tangent of shape " + Shapes.str(ty.shapeRef())
+                        + ", expected " + Shapes.str(expected) + " (" + k + " directions x output shape)");
+            }
+            if (s.anomaly) Anomaly.checkTangent(p, ty);
+        }
+        y.tangent = ty;
+        y.tangentLevel = level;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.wengert.core;
+
+/**
+ * One entry of a {@link Tape}: a primitive applied to inputs, its output, and what its forward pass
+ * saved. A VJP reads its inputs, output and saved values from here.
+ *
+ * <p>After a backward pass that does not retain the tape, the node is released: its inputs and saved
+ * values are dropped, and a second backward through it throws.
+ */
+public final class Node extends Saved {
+    private final Primitive op;
+    private Tensor[] inputs;
+    Tensor output;
+    final Tape tape;
+    /** Position in the tape's current segment. */
+    final int index;
+    /** Bit i: input i is tracked on this tape, so it needs a cotangent (all bits set past 63 inputs). */
+    private final long gradMask;
+    /** Sum of the inputs' versions when recorded: an in-place update since then changes it. */
+    private final long versionSum;
+    /** Where user code created this node; only kept in anomaly mode. */
+    StackTraceElement site;
+    private boolean released;
+
+    Node(Primitive op, Tensor[] inputs, Tape tape, int index, long gradMask) {
+        this.op = op;
+        this.inputs = inputs;
+        this.tape = tape;
+        this.index = index;
+        this.gradMask = gradMask;
+        this.versionSum = versionSum(inputs);
+    }
+
+    private static long versionSum(Tensor[] inputs) {
+        long v = 0;
+        for (Tensor x : inputs) v += x.version;
+        return v;
+    }
+
+    /** The primitive applied. */
+    public Primitive op() {
+        return op;
+    }
+
+    /** The number of inputs. */
+    public int arity() {
+        return inputs.length;
+    }
+
+    /** Input {@code i} as it was recorded. */
+    public Tensor input(int i) {
+        return inputs[i];
+    }
+
+    /** All inputs (the array the op was applied to; do not modify). */
+    public Tensor[] inputs() {
+        return inputs;
+    }
+
+    /** The output. */
+    public Tensor output() {
+        return output;
+    }
+
+    /**
+     * Whether input {@code i} needs a cotangent: it is a variable or was computed from one on this
+     * tape. A VJP may return null for inputs that do not, and skip computing them.
+     */
+    public boolean needsGrad(int i) {
+        return i >= 64 || (gradMask & (1L << i)) != 0;
+    }
+
+    long gradMask() {
+        return gradMask;
+    }
+
+    /**
+     * Whether the backward pass now running is itself being recorded (for gradients of gradients).
+     * When true, the VJP must not use raw saved data that depends smoothly on the inputs.
+     */
+    public boolean creatingGraph() {
+        return tape.creatingGraph;
+    }
+
+    /** Whether a backward pass has released this node. */
+    public boolean isReleased() {
+        return released;
+    }
+
+    /** The line of user code that created this node, when anomaly mode was on; else null. */
+    public StackTraceElement site() {
+        return site;
+    }
+
+    void checkUsable() {
+        if (released) {
+            throw new IllegalStateException("backward: reached op '" + op.name() + "' (output shape "
+                    + Shapes.str(output.shapeRef()) + ") whose tape was released by an earlier backward pass. "
+                    + "Open the tape with Tape.openRetained() to differentiate more than once, or detach() "
+                    + "tensors carried from one backward pass to the next (such as an RNN state)");
+        }
+        if (versionSum(inputs) != versionSum) {
+            StringBuilder which = new StringBuilder();
+            for (int i = 0; i < inputs.length; i++) {
+                if (inputs[i].isLeaf()) which.append(which.length() == 0 ? "" : ", ").append(i);
+            }
+            throw new IllegalStateException("backward: an input of op '" + op.name() + "' (leaf input(s) " + which
+                    + ") was updated in place after the op was recorded; its gradient would use the new values. "
+                    + "Update parameters only after backward, or copy() the tensor before using it");
+        }
+    }
+
+    private static final Tensor[] NO_INPUTS = new Tensor[0];
+
+    /** Drops the references to inputs and saved values: that is what frees the activations. */
+    void release() {
+        released = true;
+        clearSaved();
+        inputs = NO_INPUTS;
+    }
+
+    String describe() {
+        return "op '" + op.name() + "'" + (site != null ? " created at " + site : "");
+    }
+}

@@ -1,0 +1,96 @@
+package dev.wengert.core;
+
+/**
+ * A primitive operation: the only thing the engine knows about any computation. Every built-in op
+ * (in the {@code ops} module) and every user-defined op implements this interface, in one class that
+ * holds its shape rule, forward pass, vector-Jacobian product (VJP) and Jacobian-vector product (JVP).
+ *
+ * <p>For an op {@code y = f(x_0, ..., x_{n-1})}:
+ * <ul>
+ *   <li>{@link #shape}: the output shape from the input shapes, or a {@link ShapeException} naming
+ *       the op, the argument and the shapes.</li>
+ *   <li>{@link #forward}: the value {@code y}. It never changes its inputs.</li>
+ *   <li>{@link #vjp}: given the cotangent {@code g = dL/dy} (shape of y), the cotangents
+ *       {@code dL/dx_i = (dy/dx_i)^T g}, one per input (shape of that input), {@code null} for "no
+ *       gradient" (a constant input, or one whose {@link Node#needsGrad} is false). The VJP must be
+ *       written with primitives applied through {@link #apply}, so that when the backward pass is
+ *       recorded ({@link Node#creatingGraph()}), gradients of gradients come out right.</li>
+ *   <li>{@link #jvp}: given tangents {@code t_i} for the inputs, the output tangent
+ *       {@code t_y = sum_i (dy/dx_i) t_i}. Tangents come in batches: a tangent of an input of shape
+ *       {@code s} has shape {@code [k, s...]} for k directions at once, and the result must have
+ *       shape {@code [k, shape(y)...]}. A null tangent is zero; return null for a zero result.</li>
+ *   <li>{@link #branch}: ops with kinks (ReLU at 0, ties in max, |x| at 0) report which side of each
+ *       kink their inputs are on, so that gradient checking can skip finite differences that
+ *       straddle one.</li>
+ * </ul>
+ *
+ * <p>A primitive instance holds the op's parameters (axes, a permutation), not per-application
+ * state: per-application state goes through {@link Saved}. Parameterless ops are singletons.
+ */
+public interface Primitive {
+
+    /** The op's name as error messages print it, e.g. {@code "matmul"}. */
+    String name();
+
+    /** The number of inputs, or -1 when it varies (concat). The engine checks it. */
+    int arity();
+
+    /**
+     * The shape rule: validates the inputs' shapes and returns the output's shape.
+     *
+     * @throws ShapeException naming this op, the argument and the shapes at fault
+     */
+    int[] shape(Tensor... x);
+
+    /**
+     * The output value. Must return a new tensor of shape {@code shape} (it may share an input's
+     * data array, since tensors are immutable) and must not modify any input.
+     *
+     * @param x     the inputs, already checked by {@link #shape}
+     * @param shape the output shape, as {@link #shape} returned it
+     * @param saved where to keep what the VJP or JVP needs beyond x and y
+     */
+    Tensor forward(Tensor[] x, int[] shape, Saved saved);
+
+    /**
+     * The vector-Jacobian product: one cotangent per input, each of that input's shape, or null.
+     *
+     * @param g    the cotangent of the output, of the output's shape
+     * @param node the recorded application: its inputs, output, saved values, and which inputs need
+     *             a gradient
+     */
+    Tensor[] vjp(Tensor g, Node node);
+
+    /**
+     * The Jacobian-vector product for a batch of k tangent directions.
+     *
+     * @param t     per input, a tangent of shape {@code [k, shape(x_i)...]}, or null for zero
+     * @param x     the inputs
+     * @param y     the output
+     * @param saved what forward saved
+     * @return the output tangent of shape {@code [k, shape(y)...]}, or null if it is zero
+     */
+    Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, Saved saved);
+
+    /** Whether this op has kinks, points where it is not differentiable; see {@link #branch}. */
+    default boolean hasKinks() {
+        return false;
+    }
+
+    /**
+     * A fingerprint of which side of each kink the inputs lie on (e.g. a hash of the signs of a
+     * ReLU's inputs, of a max's argmax). Two evaluations with different fingerprints straddle a kink,
+     * and a gradient check skips that finite difference. Called only while a check is recording.
+     */
+    default long branch(Tensor[] x, Tensor y, Saved saved) {
+        return 0L;
+    }
+
+    /**
+     * Applies this op: computes the output and, when a {@link Tape} is recording and an input is
+     * tracked, records the application; in forward mode, also computes the output's tangent.
+     */
+    default Tensor apply(Tensor... x) {
+        return Engine.apply(this, x);
+    }
+}

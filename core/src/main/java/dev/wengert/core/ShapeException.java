@@ -1,0 +1,13 @@
+package dev.wengert.core;
+
+/**
+ * Thrown when the shapes given to an operation do not fit its shape rule. The message names the
+ * operation, the argument and the shapes, e.g. {@code matmul: inner dimensions differ: [5,4] x [3,6]}.
+ */
+public class ShapeException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    public ShapeException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,390 @@
+package dev.wengert.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The Wengert list: a record, in execution order, of every primitive applied on this thread while the
+ * tape is open to an input it tracks (a {@link Tensor#requiresGrad() variable}, or a tensor computed
+ * from one on this tape). Reverse mode replays it backwards.
+ *
+ * <pre>{@code
+ * Tensor w = Tensor.randn(rng, 3, 2).requiresGrad();
+ * try (Tape tape = Tape.open()) {
+ *     Tensor loss = Ops.sum(Ops.tanh(Ops.matmul(x, w)));
+ *     Tensor dw = tape.gradient(loss, w)[0];
+ * }
+ * }</pre>
+ *
+ * <p><b>Backward</b> is a loop from the last entry to the first (no recursion, so a 100,000-step
+ * chain is fine). Each entry's VJP turns the cotangent of its output into cotangents of its inputs;
+ * cotangents of a value used several times are summed. {@link #gradient} returns the gradients of
+ * one or more outputs with respect to any tracked tensors (variables or intermediate values);
+ * {@link #backward} accumulates them into the {@link Tensor#grad()} of every variable reached.
+ *
+ * <p><b>Release.</b> A backward pass releases the entries recorded so far (their saved values are
+ * dropped), unless the tape was opened with {@link #openRetained()}; a second backward through a
+ * released entry throws. The tape then goes on recording afresh, so one tape can serve a whole
+ * training loop with one backward per step.
+ *
+ * <p><b>Higher order.</b> {@link #recordedGradient} records the backward pass itself on this tape, so
+ * the gradients it returns can be differentiated again (Hessian-vector products).
+ *
+ * <p><b>Scopes.</b> Tapes are per thread: {@link #open()} makes a tape the thread's recording tape
+ * until {@link #close()}; tapes nest, the innermost records. A gradient flows only through entries of
+ * one tape: a path into another tape's values is an error (detach them). {@link #pause()} opens a
+ * scope that records nothing.
+ */
+public final class Tape implements AutoCloseable {
+    private final Tape parent;
+    private final Thread owner;
+    private final boolean retain;
+    private ArrayList<Node> nodes = new ArrayList<>();
+    private boolean closed;
+    /** Set while a recorded backward pass runs; VJPs read it through {@link Node#creatingGraph()}. */
+    boolean creatingGraph;
+
+    private Tape(Tape parent, boolean retain) {
+        this.parent = parent;
+        this.owner = Thread.currentThread();
+        this.retain = retain;
+    }
+
+    /** Opens a tape on this thread; it records until closed and is released by each backward pass. */
+    public static Tape open() {
+        State s = State.get();
+        Tape t = new Tape(s.tape, false);
+        s.tape = t;
+        return t;
+    }
+
+    /** Opens a tape whose entries survive backward passes, for several gradients of one graph. */
+    public static Tape openRetained() {
+        State s = State.get();
+        Tape t = new Tape(s.tape, true);
+        s.tape = t;
+        return t;
+    }
+
+    /** This thread's recording tape, or null. */
+    public static Tape current() {
+        return State.get().tape;
+    }
+
+    /** Whether an op applied now on this thread would be recorded (given a tracked input). */
+    public static boolean isRecording() {
+        return State.get().recording() != null;
+    }
+
+    /**
+     * A scope in which nothing is recorded on this thread (PyTorch's {@code no_grad}):
+     * {@code try (var p = Tape.pause()) { ... }}.
+     */
+    public static Scope pause() {
+        State s = State.get();
+        s.paused++;
+        return new Scope(s);
+    }
+
+    /** A scope that undoes a {@link #pause()} when closed. */
+    public static final class Scope implements AutoCloseable {
+        private final State state;
+        private boolean closed;
+
+        private Scope(State state) {
+            this.state = state;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                state.paused--;
+            }
+        }
+    }
+
+    /** The number of entries recorded since the last release. */
+    public int size() {
+        return nodes.size();
+    }
+
+    /** Stops recording on this tape; gradients can still be taken afterwards. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        checkOwner("close");
+        State s = State.get();
+        if (s.tape != this) {
+            throw new IllegalStateException("close: tapes must be closed innermost first; this tape is not the "
+                    + "thread's current tape");
+        }
+        closed = true;
+        s.tape = parent;
+    }
+
+    // ---------------------------------------------------------------- recording
+
+    long trackedMask(Tensor[] x) {
+        long mask = 0L;
+        for (int i = 0; i < x.length; i++) {
+            Tensor xi = x[i];
+            if (xi.isVariable() || (xi.node != null && xi.node.tape == this)) {
+                mask |= i < 64 ? 1L << i : -1L;
+            }
+        }
+        return mask;
+    }
+
+    Node newNode(Primitive p, Tensor[] x, long mask, boolean anomaly) {
+        Node n = new Node(p, x, this, nodes.size(), mask);
+        if (anomaly) n.site = Anomaly.userSite(p);
+        return n;
+    }
+
+    void add(Node n) {
+        nodes.add(n);
+    }
+
+    // ---------------------------------------------------------------- reverse mode
+
+    /**
+     * The gradients of the scalar {@code y} with respect to each of {@code wrt} (variables or values
+     * computed on this tape), of their shapes. A tracked input that {@code y} does not depend on gets
+     * zeros.
+     *
+     * @throws ShapeException        when y has more than one element (give a seed)
+     * @throws IllegalArgumentException when y or an input is not tracked on this tape
+     */
+    public Tensor[] gradient(Tensor y, Tensor... wrt) {
+        return run(new Tensor[] {y}, null, wrt, false, false);
+    }
+
+    /**
+     * Gradients of several outputs at once: the cotangent of {@code ys[i]} is {@code seeds[i]} (null
+     * for a one-element output, meaning 1), and the result is the sum over outputs of their VJPs.
+     */
+    public Tensor[] gradient(Tensor[] ys, Tensor[] seeds, Tensor... wrt) {
+        return run(ys, seeds, wrt, false, false);
+    }
+
+    /**
+     * Like {@link #gradient(Tensor, Tensor...)}, but the backward pass is recorded on this tape, so the
+     * returned gradients can be differentiated again. The tape is not released.
+     */
+    public Tensor[] recordedGradient(Tensor y, Tensor... wrt) {
+        return run(new Tensor[] {y}, null, wrt, true, false);
+    }
+
+    /** Recorded gradients of several outputs with seeds; see {@link #gradient(Tensor[], Tensor[], Tensor...)}. */
+    public Tensor[] recordedGradient(Tensor[] ys, Tensor[] seeds, Tensor... wrt) {
+        return run(ys, seeds, wrt, true, false);
+    }
+
+    /** Accumulates the gradient of the scalar {@code y} into {@link Tensor#grad()} of every variable reached. */
+    public void backward(Tensor y) {
+        run(new Tensor[] {y}, null, new Tensor[0], false, true);
+    }
+
+    /** {@link #backward(Tensor)} with the cotangent {@code seed} for a non-scalar {@code y}. */
+    public void backward(Tensor y, Tensor seed) {
+        run(new Tensor[] {y}, new Tensor[] {seed}, new Tensor[0], false, true);
+    }
+
+    private Tensor[] run(Tensor[] ys, Tensor[] seeds, Tensor[] wrt, boolean record, boolean intoLeaves) {
+        String what = intoLeaves ? "backward" : "gradient";
+        checkOwner(what);
+        if (seeds != null && seeds.length != ys.length) {
+            throw new IllegalArgumentException(what + ": " + ys.length + " outputs but " + seeds.length + " seeds");
+        }
+        int n = nodes.size();
+        Tensor[] cot = new Tensor[n];
+        boolean[] owned = new boolean[n];
+        Map<Tensor, Tensor> leafCot = new IdentityHashMap<>();
+        Map<Tensor, Boolean> leafOwned = new IdentityHashMap<>();
+
+        State s = State.get();
+        Tape savedTape = s.tape;
+        int savedPaused = s.paused;
+        int savedForward = s.forwardK;
+        boolean savedCreating = creatingGraph;
+        s.forwardK = 0;
+        if (record) {
+            s.tape = this;
+            s.paused = 0;
+            creatingGraph = true;
+        } else {
+            s.paused++;
+        }
+        try {
+            int start = -1;
+            for (int i = 0; i < ys.length; i++) {
+                Tensor y = ys[i];
+                if (y == null) throw new NullPointerException(what + ": output " + i + " is null");
+                Tensor seed = seedFor(what, y, seeds == null ? null : seeds[i], i);
+                if (y.node != null && y.node.tape == this) {
+                    y.node.checkUsable();
+                    int idx = y.node.index;
+                    addInto(cot, owned, idx, seed, record);
+                    start = Math.max(start, idx);
+                } else if (y.isVariable()) {
+                    addLeaf(leafCot, leafOwned, y, seed, record);
+                } else {
+                    throw new IllegalArgumentException(what + ": output " + (ys.length > 1 ? i + " " : "") + "("
+                            + y.describe() + ") was not recorded on this tape: none of its inputs required gradients, "
+                            + "it was computed outside the tape or under Tape.pause(), or on another tape");
+                }
+            }
+
+            // Intermediate tensors asked for: their cotangent is final when the loop reaches them.
+            int[] wantedAt = null;
+            for (int j = 0; j < wrt.length; j++) {
+                Tensor x = wrt[j];
+                if (x == null) throw new NullPointerException(what + ": input " + j + " is null");
+                if (x.node != null && x.node.tape == this) {
+                    x.node.checkUsable();
+                    if (wantedAt == null) {
+                        wantedAt = new int[n];
+                        Arrays.fill(wantedAt, -1);
+                    }
+                    wantedAt[x.node.index] = j;
+                } else if (!x.isVariable()) {
+                    throw new IllegalArgumentException(what + ": input " + j + " (" + x.describe() + ") is not "
+                            + "tracked on this tape: call requiresGrad() on it before computing with it");
+                }
+            }
+            Tensor[] result = new Tensor[wrt.length];
+            Tensor[] intermediate = wantedAt == null ? null : new Tensor[n];
+
+            for (int i = start; i >= 0; i--) {
+                Tensor g = cot[i];
+                if (g == null) continue;
+                cot[i] = null;
+                if (intermediate != null && wantedAt[i] >= 0) intermediate[i] = g;
+                Node node = nodes.get(i);
+                node.checkUsable();
+                Primitive op = node.op();
+                Tensor[] gx = op.vjp(g, node);
+                Tensor[] x = node.inputs();
+                if (gx == null || gx.length != x.length) {
+                    throw new IllegalStateException(op.name() + ": vjp returned " + (gx == null ? "null" : gx.length
+                            + " cotangents") + " for " + x.length + " inputs");
+                }
+                for (int j = 0; j < x.length; j++) {
+                    Tensor xj = x[j];
+                    if (!node.needsGrad(j)) {
+                        if (xj.node != null && xj.node.tape != this) throw foreignPath(what, op, xj);
+                        continue;
+                    }
+                    Tensor c = gx[j];
+                    if (c == null) continue;
+                    if (!Shapes.same(c.shapeRef(), xj.shapeRef())) {
+                        throw new IllegalStateException(op.name() + ": vjp returned a cotangent of shape "
+                                + Shapes.str(c.shapeRef()) + " for input " + j + " of shape " + Shapes.str(xj.shapeRef()));
+                    }
+                    if (s.anomaly) Anomaly.checkBackward(node, j, c);
+                    Node src = xj.node;
+                    if (src != null && src.tape == this) {
+                        src.checkUsable();
+                        addInto(cot, owned, src.index, c, record);
+                    } else {
+                        addLeaf(leafCot, leafOwned, xj, c, record);
+                    }
+                }
+            }
+
+            for (int j = 0; j < wrt.length; j++) {
+                Tensor x = wrt[j];
+                Tensor g = x.node != null ? intermediate[x.node.index] : leafCot.get(x);
+                result[j] = g != null ? g : Tensor.zeros(x.shapeRef());
+            }
+            if (intoLeaves) {
+                for (Map.Entry<Tensor, Tensor> e : leafCot.entrySet()) {
+                    e.getKey().accumulateGrad(e.getValue(), leafOwned.containsKey(e.getKey()) && !record);
+                }
+            }
+            // Released only on success: after a user error the graph is still there to retry.
+            if (!retain && !record) release();
+            return result;
+        } finally {
+            s.tape = savedTape;
+            s.paused = savedPaused;
+            s.forwardK = savedForward;
+            creatingGraph = savedCreating;
+        }
+    }
+
+    private static IllegalStateException foreignPath(String what, Primitive op, Tensor x) {
+        return new IllegalStateException(what + ": the gradient path through op '" + op.name()
+                + "' leads into a value recorded on another tape (" + x.describe() + ", produced by op '"
+                + x.node.op().name() + "'); detach() it to treat it as a constant, or compute both under one tape");
+    }
+
+    private static Tensor seedFor(String what, Tensor y, Tensor seed, int i) {
+        if (seed == null) {
+            if (y.size() != 1) {
+                throw new ShapeException(what + ": output " + i + " has shape " + Shapes.str(y.shapeRef())
+                        + "; a non-scalar output needs a seed cotangent of that shape");
+            }
+            return Tensor.ones(y.shapeRef());
+        }
+        if (!seed.sameShape(y)) {
+            throw new ShapeException(what + ": seed of shape " + Shapes.str(seed.shapeRef())
+                    + " does not match output " + i + " of shape " + Shapes.str(y.shapeRef()));
+        }
+        return seed;
+    }
+
+    /**
+     * Sums cotangents without mutating any tensor a VJP returned (VJPs may return their input g):
+     * the first contribution is kept as is, the second goes into a new buffer that later ones add
+     * into. A recorded backward sums with the recorded {@link Accumulate} instead.
+     */
+    private static void addInto(Tensor[] cot, boolean[] owned, int idx, Tensor c, boolean record) {
+        Tensor prev = cot[idx];
+        if (prev == null) {
+            cot[idx] = c;
+        } else if (record) {
+            cot[idx] = Accumulate.INSTANCE.apply(prev, c);
+        } else if (owned[idx]) {
+            addInPlace(prev.data(), c.data());
+        } else {
+            cot[idx] = Tensor.wrapUnchecked(Accumulate.sum(prev.data(), c.data()), prev.shapeRef());
+            owned[idx] = true;
+        }
+    }
+
+    private static void addLeaf(Map<Tensor, Tensor> cot, Map<Tensor, Boolean> owned, Tensor leaf, Tensor c,
+            boolean record) {
+        Tensor prev = cot.get(leaf);
+        if (prev == null) {
+            cot.put(leaf, c);
+        } else if (record) {
+            cot.put(leaf, Accumulate.INSTANCE.apply(prev, c));
+        } else if (owned.containsKey(leaf)) {
+            addInPlace(prev.data(), c.data());
+        } else {
+            cot.put(leaf, Tensor.wrapUnchecked(Accumulate.sum(prev.data(), c.data()), prev.shapeRef()));
+            owned.put(leaf, Boolean.TRUE);
+        }
+    }
+
+    private static void addInPlace(double[] a, double[] b) {
+        for (int i = 0; i < a.length; i++) a[i] += b[i];
+    }
+
+    /** Releases every entry recorded so far and starts a fresh segment. */
+    public void release() {
+        for (Node n : nodes) n.release();
+        nodes = new ArrayList<>();
+    }
+
+    private void checkOwner(String what) {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException(what + ": this tape belongs to thread '" + owner.getName()
+                    + "'; tapes are confined to the thread that opened them");
+        }
+    }
+}

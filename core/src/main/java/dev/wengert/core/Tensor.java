@@ -1,0 +1,429 @@
+package dev.wengert.core;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * A float64 n-dimensional array, row-major, and a value in a computation graph.
+ *
+ * <p>The data of a tensor never changes once made, with one exception: a leaf (a tensor that no
+ * recorded operation produced, such as a parameter) may be updated in place through
+ * {@link #mutableData()} or {@link #assign}, which optimisers do. Each such update bumps the tensor's
+ * {@link #version()}, and a backward pass that would use a value recorded before the update throws
+ * instead of computing a wrong gradient.
+ *
+ * <p>A 0-d tensor (shape {@code []}) is a scalar; scalars are cheap.
+ *
+ * <p>Graph state: a tensor that a {@link Tape} recorded knows the {@link Node} that produced it; a
+ * leaf that {@link #requiresGrad() requires gradients} is tracked by every tape it is used on; in
+ * forward mode a tensor carries a batch of tangents. Tensors are not thread-safe: a tensor that a
+ * tape recorded belongs to the thread of that tape; leaves may be read from several threads.
+ *
+ * <p>Operations on tensors live in the {@code ops} module ({@code dev.wengert.ops.Ops}); this class
+ * knows none of them.
+ */
+public final class Tensor {
+    private final double[] data;
+    private final int[] shape;
+
+    /** The recorded application that produced this tensor; null for leaves and untracked values. */
+    Node node;
+    /** Forward mode: tangents of shape [k, shape...], or null for zero; valid only at {@link #tangentLevel}. */
+    Tensor tangent;
+    /** The forward-mode run the tangent belongs to; a tangent left over from another run is ignored. */
+    long tangentLevel;
+    private boolean requiresGrad;
+    private Tensor grad;
+    int version;
+    private String name;
+
+    private Tensor(double[] data, int[] shape) {
+        this.data = data;
+        this.shape = shape;
+    }
+
+    // ---------------------------------------------------------------- factories
+
+    /**
+     * A tensor over {@code data} without copying it: the caller hands the array over and must not
+     * write to it afterwards. Ops use this to return freshly computed arrays.
+     *
+     * @throws ShapeException when the array length differs from the product of the shape
+     */
+    public static Tensor wrap(double[] data, int... shape) {
+        if (data.length != Shapes.size(shape)) {
+            throw new ShapeException("tensor: " + data.length + " values do not fill shape " + Shapes.str(shape)
+                    + " (" + Shapes.size(shape) + " elements)");
+        }
+        return new Tensor(data, shape.length == 0 ? Shapes.SCALAR : shape.clone());
+    }
+
+    /** Like {@link #wrap} but trusts that data and shape agree and takes the shape array too. */
+    static Tensor wrapUnchecked(double[] data, int[] shape) {
+        return new Tensor(data, shape);
+    }
+
+    /** A copy of {@code values} shaped as {@code shape} (a 1-d tensor when no shape is given). */
+    public static Tensor of(double[] values, int... shape) {
+        return wrap(values.clone(), shape.length == 0 ? new int[] {values.length} : shape);
+    }
+
+    /** A 1-d tensor of the given values. */
+    public static Tensor vector(double... values) {
+        return new Tensor(values.clone(), new int[] {values.length});
+    }
+
+    /** A 2-d tensor from rows of equal length. */
+    public static Tensor matrix(double[][] rows) {
+        int m = rows.length;
+        int n = m == 0 ? 0 : rows[0].length;
+        double[] d = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            if (rows[i].length != n) {
+                throw new ShapeException("matrix: row " + i + " has " + rows[i].length + " values, row 0 has " + n);
+            }
+            System.arraycopy(rows[i], 0, d, i * n, n);
+        }
+        return new Tensor(d, new int[] {m, n});
+    }
+
+    /** A 0-d tensor. */
+    public static Tensor scalar(double value) {
+        return new Tensor(new double[] {value}, Shapes.SCALAR);
+    }
+
+    public static Tensor zeros(int... shape) {
+        return wrap(new double[Shapes.size(shape)], shape);
+    }
+
+    public static Tensor ones(int... shape) {
+        return full(1.0, shape);
+    }
+
+    public static Tensor full(double value, int... shape) {
+        double[] d = new double[Shapes.size(shape)];
+        Arrays.fill(d, value);
+        return wrap(d, shape);
+    }
+
+    /** Independent standard normal entries drawn from {@code rng}. */
+    public static Tensor randn(Random rng, int... shape) {
+        double[] d = new double[Shapes.size(shape)];
+        for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
+        return wrap(d, shape);
+    }
+
+    /** Independent entries uniform on [lo, hi) drawn from {@code rng}. */
+    public static Tensor uniform(Random rng, double lo, double hi, int... shape) {
+        double[] d = new double[Shapes.size(shape)];
+        for (int i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * rng.nextDouble();
+        return wrap(d, shape);
+    }
+
+    /** The n x n identity matrix. */
+    public static Tensor eye(int n) {
+        double[] d = new double[n * n];
+        for (int i = 0; i < n; i++) d[i * n + i] = 1.0;
+        return new Tensor(d, new int[] {n, n});
+    }
+
+    // ---------------------------------------------------------------- data
+
+    /**
+     * The backing row-major array, not a copy. Read it; never write it (use {@link #mutableData()}
+     * on a leaf, or {@link #toArray()} for a copy). Ops read their inputs through this.
+     */
+    public double[] data() {
+        return data;
+    }
+
+    /** A copy of the values, row-major. */
+    public double[] toArray() {
+        return data.clone();
+    }
+
+    /** The sizes of the axes (a copy). */
+    public int[] shape() {
+        return shape.length == 0 ? Shapes.SCALAR : shape.clone();
+    }
+
+    /** The number of axes; 0 for a scalar. */
+    public int rank() {
+        return shape.length;
+    }
+
+    /** The size of axis {@code axis}; negative axes count from the end. */
+    public int dim(int axis) {
+        return shape[Shapes.axis("dim", axis, shape.length)];
+    }
+
+    /** The number of elements. */
+    public int size() {
+        return data.length;
+    }
+
+    /** Whether this tensor's shape equals {@code other}'s. */
+    public boolean sameShape(Tensor other) {
+        return Shapes.same(shape, other.shape);
+    }
+
+    /** Whether this tensor's shape is {@code s}. */
+    public boolean hasShape(int... s) {
+        return Shapes.same(shape, s);
+    }
+
+    int[] shapeRef() {
+        return shape;
+    }
+
+    /** The value of a one-element tensor (of any rank). */
+    public double item() {
+        if (data.length != 1) {
+            throw new ShapeException("item: tensor of shape " + Shapes.str(shape) + " has " + data.length
+                    + " elements, not 1");
+        }
+        return data[0];
+    }
+
+    /** The element at {@code index} (one index per axis). */
+    public double get(int... index) {
+        return data[flatIndex(index)];
+    }
+
+    /** The row-major position of {@code index}. */
+    public int flatIndex(int... index) {
+        if (index.length != shape.length) {
+            throw new ShapeException("get: " + index.length + " indices for a tensor of rank " + shape.length
+                    + " (shape " + Shapes.str(shape) + ")");
+        }
+        int flat = 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (index[i] < 0 || index[i] >= shape[i]) {
+                throw new IndexOutOfBoundsException("get: index " + Arrays.toString(index) + " is out of bounds for shape "
+                        + Shapes.str(shape));
+            }
+            flat = flat * shape[i] + index[i];
+        }
+        return flat;
+    }
+
+    /** The multi-index of row-major position {@code flat}. */
+    public int[] unflatIndex(int flat) {
+        int[] idx = new int[shape.length];
+        for (int i = shape.length - 1; i >= 0; i--) {
+            idx[i] = flat % shape[i];
+            flat /= shape[i];
+        }
+        return idx;
+    }
+
+    /** A new untracked tensor with a copy of the data. */
+    public Tensor copy() {
+        return new Tensor(data.clone(), shape);
+    }
+
+    /** Whether every element is finite (no NaN, no infinity). */
+    public boolean isFinite() {
+        for (double v : data) {
+            if (!Double.isFinite(v)) return false;
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- in-place updates of leaves
+
+    /**
+     * The backing array for an in-place update of a leaf (an optimiser step, a data refill). Bumps the
+     * version, so a recorded use of the old value is caught at backward.
+     *
+     * @throws IllegalStateException when this tensor was produced by a recorded operation
+     */
+    public double[] mutableData() {
+        if (node != null) {
+            throw new IllegalStateException("mutableData: " + describe() + " was produced by the recorded op '"
+                    + node.op().name() + "'; only leaves can be updated in place (detach() it first)");
+        }
+        version++;
+        return data;
+    }
+
+    /** Copies {@code src}'s values into this leaf (same shape); see {@link #mutableData()}. */
+    public Tensor assign(Tensor src) {
+        if (!sameShape(src)) {
+            throw new ShapeException("assign: source shape " + Shapes.str(src.shape) + " differs from target shape "
+                    + Shapes.str(shape));
+        }
+        System.arraycopy(src.data, 0, mutableData(), 0, data.length);
+        return this;
+    }
+
+    /** How many in-place updates this tensor has had. */
+    public int version() {
+        return version;
+    }
+
+    // ---------------------------------------------------------------- graph
+
+    /**
+     * Marks this leaf as a variable: every tape it is used on records the operations that consume it,
+     * and gradients with respect to it can be asked for. Returns this tensor.
+     *
+     * @throws IllegalStateException when a recorded operation produced it (it is tracked already)
+     */
+    public Tensor requiresGrad() {
+        if (node != null) {
+            throw new IllegalStateException("requiresGrad: " + describe() + " was produced by the recorded op '"
+                    + node.op().name() + "' and is tracked already; only leaves can be marked");
+        }
+        requiresGrad = true;
+        return this;
+    }
+
+    /** Whether this is a leaf marked by {@link #requiresGrad()}. */
+    public boolean isVariable() {
+        return requiresGrad;
+    }
+
+    /** Whether no recorded operation produced this tensor. */
+    public boolean isLeaf() {
+        return node == null;
+    }
+
+    /** The recorded application that produced this tensor, or null. */
+    public Node node() {
+        return node;
+    }
+
+    /**
+     * A new leaf with the same values (shared, as tensors are immutable) that no tape tracks: gradients
+     * do not flow through it. Truncated BPTT cuts the graph this way.
+     */
+    public Tensor detach() {
+        Tensor t = new Tensor(data, shape);
+        t.name = name;
+        return t;
+    }
+
+    /** The gradient accumulated into this leaf by {@link Tape#backward}, or null. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Forgets the accumulated gradient. */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    void accumulateGrad(Tensor g, boolean owned) {
+        if (grad == null) {
+            grad = owned ? g : g.copy();
+        } else {
+            double[] a = grad.data;
+            double[] b = g.data;
+            for (int i = 0; i < a.length; i++) a[i] += b[i];
+        }
+    }
+
+    /**
+     * Backpropagates from this scalar into the {@link #grad()} of every variable it depends on, through
+     * the tape that recorded it. Same as {@code Tape.backward(this)} on that tape.
+     */
+    public void backward() {
+        recordingTape("backward").backward(this);
+    }
+
+    /** Backpropagates with the cotangent {@code seed} (of this tensor's shape); see {@link #backward()}. */
+    public void backward(Tensor seed) {
+        recordingTape("backward").backward(this, seed);
+    }
+
+    private Tape recordingTape(String what) {
+        if (node == null) {
+            throw new IllegalStateException(what + ": " + describe() + " was not recorded on a tape: compute it inside "
+                    + "'try (Tape tape = Tape.open())' from tensors that require gradients");
+        }
+        return node.tape;
+    }
+
+    /**
+     * Inside a {@link ForwardMode} run, the tangent batch of shape {@code [k, shape...]} this tensor
+     * carries, or null for zero.
+     */
+    public Tensor tangent() {
+        State s = State.get();
+        return s.forwardK > 0 && tangentLevel == s.forwardLevel ? tangent : null;
+    }
+
+    /** Gives this tensor a name used in error messages; returns this tensor. */
+    public Tensor named(String name) {
+        this.name = name;
+        return this;
+    }
+
+    /** The name given by {@link #named}, or null. */
+    public String name() {
+        return name;
+    }
+
+    /** A short description for messages: name (if any) and shape. */
+    public String describe() {
+        return (name != null ? "tensor '" + name + "'" : "tensor") + " of shape " + Shapes.str(shape);
+    }
+
+    // ---------------------------------------------------------------- comparison and printing
+
+    /** Whether shapes agree and every element differs by at most {@code atol + rtol * |other|}. */
+    public boolean allClose(Tensor other, double rtol, double atol) {
+        if (!sameShape(other)) return false;
+        for (int i = 0; i < data.length; i++) {
+            double a = data[i];
+            double b = other.data[i];
+            if (Double.isNaN(a) || Double.isNaN(b)) return false;
+            if (a == b) continue;
+            if (Math.abs(a - b) > atol + rtol * Math.abs(b)) return false;
+        }
+        return true;
+    }
+
+    /** NumPy-style printing, long axes elided. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        if (shape.length == 0) {
+            sb.append(fmt(data[0]));
+        } else {
+            appendAxis(sb, 0, 0, 1);
+        }
+        if (shape.length > 1 || data.length > 6) sb.append(" shape=").append(Shapes.str(shape));
+        return sb.toString();
+    }
+
+    private static final int EDGE = 3;
+
+    private void appendAxis(StringBuilder sb, int axis, int offset, int indent) {
+        int n = shape[axis];
+        int stride = 1;
+        for (int i = axis + 1; i < shape.length; i++) stride *= shape[i];
+        sb.append('[');
+        for (int i = 0; i < n; i++) {
+            if (n > 2 * EDGE && i == EDGE) {
+                sb.append(axis == shape.length - 1 ? "..., " : "...,\n" + " ".repeat(indent));
+                i = n - EDGE - 1;
+                continue;
+            }
+            if (axis == shape.length - 1) {
+                sb.append(fmt(data[offset + i]));
+                if (i < n - 1) sb.append(", ");
+            } else {
+                appendAxis(sb, axis + 1, offset + i * stride, indent + 1);
+                if (i < n - 1) sb.append(",\n").append(" ".repeat(indent));
+            }
+        }
+        sb.append(']');
+    }
+
+    private static String fmt(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.valueOf((long) v) + ".";
+        return String.format("%.6g", v);
+    }
+}

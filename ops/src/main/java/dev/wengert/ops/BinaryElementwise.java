@@ -1,0 +1,51 @@
+package dev.wengert.ops;
+
+import dev.wengert.core.Node;
+import dev.wengert.core.Primitive;
+import dev.wengert.core.Saved;
+import dev.wengert.core.Shapes;
+import dev.wengert.core.Tensor;
+
+/**
+ * An elementwise op {@code y = f(a, b)} with NumPy broadcasting. It states its partial derivatives
+ * once, as tensors built from primitives, and gets both rules from them:
+ * VJP {@code (sumTo(g * ∂f/∂a, shape(a)), sumTo(g * ∂f/∂b, shape(b)))}, where {@link Ops#sumTo} is the
+ * one unbroadcast helper; JVP {@code t_a * ∂f/∂a + t_b * ∂f/∂b}, the tangents lifted to the output's
+ * rank first so that the batch axis stays in front.
+ */
+abstract class BinaryElementwise implements Primitive {
+
+    @Override
+    public final int arity() {
+        return 2;
+    }
+
+    @Override
+    public int[] shape(Tensor... x) {
+        return Shapes.broadcast(name(), x[0].shape(), x[1].shape());
+    }
+
+    /** {@code ∂y/∂a} elementwise (of a shape that broadcasts to y's), from primitives. */
+    abstract Tensor partialA(Tensor a, Tensor b, Tensor y);
+
+    /** {@code ∂y/∂b} elementwise (of a shape that broadcasts to y's), from primitives. */
+    abstract Tensor partialB(Tensor a, Tensor b, Tensor y);
+
+    @Override
+    public Tensor[] vjp(Tensor g, Node node) {
+        Tensor a = node.input(0);
+        Tensor b = node.input(1);
+        Tensor y = node.output();
+        Tensor ga = node.needsGrad(0) ? Ops.sumTo(Ops.mul(g, partialA(a, b, y)), a.shape()) : null;
+        Tensor gb = node.needsGrad(1) ? Ops.sumTo(Ops.mul(g, partialB(a, b, y)), b.shape()) : null;
+        return new Tensor[] {ga, gb};
+    }
+
+    @Override
+    public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, Saved saved) {
+        int r = y.rank();
+        Tensor ta = t[0] == null ? null : Ops.mul(Tangents.lift(t[0], r), partialA(x[0], x[1], y));
+        Tensor tb = t[1] == null ? null : Ops.mul(Tangents.lift(t[1], r), partialB(x[0], x[1], y));
+        return Tangents.complete(Tangents.sum(ta, tb), y);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.wengert.ops;
+
+import dev.wengert.core.Node;
+import dev.wengert.core.Saved;
+import dev.wengert.core.Tensor;
+
+/** {@code y = -x}. VJP {@code -g}, JVP {@code -t}. */
+final class Neg extends UnaryElementwise {
+    static final Neg INSTANCE = new Neg();
+
+    private Neg() {}
+
+    @Override
+    public String name() {
+        return "neg";
+    }
+
+    @Override
+    public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
+        return like(x[0], Strided.map(x[0].data(), v -> -v));
+    }
+
+    @Override
+    Tensor derivative(Tensor x, Tensor y) {
+        return Tensor.scalar(-1.0);
+    }
+
+    @Override
+    public Tensor[] vjp(Tensor g, Node node) {
+        return new Tensor[] {Ops.neg(g)};
+    }
+
+    @Override
+    public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, Saved saved) {
+        return Ops.neg(t[0]);
+    }
+}

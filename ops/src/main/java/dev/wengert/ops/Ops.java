@@ -1,0 +1,414 @@
+package dev.wengert.ops;
+
+import dev.wengert.core.Primitive;
+import dev.wengert.core.ShapeException;
+import dev.wengert.core.Shapes;
+import dev.wengert.core.Tensor;
+import java.util.function.DoublePredicate;
+
+/**
+ * Every operation on tensors, as static functions: {@code import static dev.wengert.ops.Ops.*;} and
+ * write {@code tanh(add(matmul(x, w), b))}. Each is differentiable in both modes (see the conventions
+ * in {@link dev.wengert.ops the package documentation}); each checks its arguments and throws a
+ * {@link ShapeException} naming the op, the argument and the shapes.
+ *
+ * <p>Binary elementwise ops broadcast as NumPy does. Overloads taking a {@code double} treat it as a
+ * 0-d constant.
+ */
+public final class Ops {
+    private Ops() {}
+
+    /** Applies any primitive, built-in or {@link CustomOp user-defined}. */
+    public static Tensor apply(Primitive op, Tensor... inputs) {
+        return op.apply(inputs);
+    }
+
+    // ---------------------------------------------------------------- elementwise, binary
+
+    /** {@code a + b}. */
+    public static Tensor add(Tensor a, Tensor b) {
+        return Add.INSTANCE.apply(a, b);
+    }
+
+    public static Tensor add(Tensor a, double b) {
+        return Add.INSTANCE.apply(a, Tensor.scalar(b));
+    }
+
+    public static Tensor add(double a, Tensor b) {
+        return Add.INSTANCE.apply(Tensor.scalar(a), b);
+    }
+
+    /** {@code a - b}. */
+    public static Tensor sub(Tensor a, Tensor b) {
+        return Sub.INSTANCE.apply(a, b);
+    }
+
+    public static Tensor sub(Tensor a, double b) {
+        return Sub.INSTANCE.apply(a, Tensor.scalar(b));
+    }
+
+    public static Tensor sub(double a, Tensor b) {
+        return Sub.INSTANCE.apply(Tensor.scalar(a), b);
+    }
+
+    /** {@code a * b} elementwise. */
+    public static Tensor mul(Tensor a, Tensor b) {
+        return Mul.INSTANCE.apply(a, b);
+    }
+
+    public static Tensor mul(Tensor a, double b) {
+        return Mul.INSTANCE.apply(a, Tensor.scalar(b));
+    }
+
+    public static Tensor mul(double a, Tensor b) {
+        return Mul.INSTANCE.apply(Tensor.scalar(a), b);
+    }
+
+    /** {@code a / b} elementwise. */
+    public static Tensor div(Tensor a, Tensor b) {
+        return Div.INSTANCE.apply(a, b);
+    }
+
+    public static Tensor div(Tensor a, double b) {
+        return Div.INSTANCE.apply(a, Tensor.scalar(b));
+    }
+
+    public static Tensor div(double a, Tensor b) {
+        return Div.INSTANCE.apply(Tensor.scalar(a), b);
+    }
+
+    /** {@code a^b} elementwise. */
+    public static Tensor pow(Tensor a, Tensor b) {
+        return Pow.INSTANCE.apply(a, b);
+    }
+
+    public static Tensor pow(Tensor a, double b) {
+        return Pow.INSTANCE.apply(a, Tensor.scalar(b));
+    }
+
+    /** {@code max(a, b)} elementwise; ties split the gradient equally. */
+    public static Tensor maximum(Tensor a, Tensor b) {
+        return Maximum.INSTANCE.apply(a, b);
+    }
+
+    public static Tensor maximum(Tensor a, double b) {
+        return Maximum.INSTANCE.apply(a, Tensor.scalar(b));
+    }
+
+    /** {@code min(a, b)} elementwise; ties split the gradient equally. */
+    public static Tensor minimum(Tensor a, Tensor b) {
+        return Minimum.INSTANCE.apply(a, b);
+    }
+
+    public static Tensor minimum(Tensor a, double b) {
+        return Minimum.INSTANCE.apply(a, Tensor.scalar(b));
+    }
+
+    /** {@code cond ? a : b} elementwise (cond nonzero is true; it is a constant, no gradient flows into it). */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return new Where(cond).apply(a, b);
+    }
+
+    // ---------------------------------------------------------------- elementwise, unary
+
+    /** {@code -x}. */
+    public static Tensor neg(Tensor x) {
+        return Neg.INSTANCE.apply(x);
+    }
+
+    /** {@code e^x}. */
+    public static Tensor exp(Tensor x) {
+        return Exp.INSTANCE.apply(x);
+    }
+
+    /** {@code ln x}. */
+    public static Tensor log(Tensor x) {
+        return Log.INSTANCE.apply(x);
+    }
+
+    /** {@code √x}. */
+    public static Tensor sqrt(Tensor x) {
+        return Sqrt.INSTANCE.apply(x);
+    }
+
+    /** {@code x²} (as {@code x * x}). */
+    public static Tensor square(Tensor x) {
+        return Mul.INSTANCE.apply(x, x);
+    }
+
+    /** {@code |x|}; the subgradient at 0 is 0. */
+    public static Tensor abs(Tensor x) {
+        return Abs.INSTANCE.apply(x);
+    }
+
+    /** {@code tanh x}. */
+    public static Tensor tanh(Tensor x) {
+        return Tanh.INSTANCE.apply(x);
+    }
+
+    /** {@code 1 / (1 + e^{-x})}. */
+    public static Tensor sigmoid(Tensor x) {
+        return Sigmoid.INSTANCE.apply(x);
+    }
+
+    /** {@code max(x, 0)}; the subgradient at 0 is 0. */
+    public static Tensor relu(Tensor x) {
+        return Relu.INSTANCE.apply(x);
+    }
+
+    /** {@code min(max(x, lo), hi)}; the gradient is 1 on the closed interval [lo, hi]. */
+    public static Tensor clamp(Tensor x, double lo, double hi) {
+        return new Clamp(lo, hi).apply(x);
+    }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /**
+     * The matrix product. Rank ≥ 2 inputs multiply over their last two axes and broadcast over the
+     * others; a 1-d input is promoted as NumPy does (a vector on the left is a row, on the right a
+     * column, and that axis is removed from the result).
+     */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        return matmul(a, b, false, false);
+    }
+
+    /** {@code op(a) op(b)}, op transposing the last two axes when its flag is set, without copying. */
+    public static Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
+        boolean rowVector = a.rank() == 1;
+        boolean colVector = b.rank() == 1;
+        if (a.rank() == 0 || b.rank() == 0) {
+            throw new ShapeException("matmul: scalar operand (" + Shapes.str(a.shape()) + " x " + Shapes.str(b.shape())
+                    + "); use mul");
+        }
+        Tensor a2 = rowVector ? reshape(a, 1, a.dim(0)) : a;
+        Tensor b2 = colVector ? reshape(b, b.dim(0), 1) : b;
+        Tensor c = MatMul.of(transA && !rowVector, transB && !colVector).apply(a2, b2);
+        if (!rowVector && !colVector) return c;
+        int[] s = c.shape();
+        int drop = (rowVector ? 1 : 0) + (colVector ? 1 : 0);
+        int[] out = new int[s.length - drop];
+        int k = 0;
+        for (int i = 0; i < s.length; i++) {
+            if (rowVector && i == s.length - 2) continue;
+            if (colVector && i == s.length - 1) continue;
+            out[k++] = s[i];
+        }
+        return reshape(c, out);
+    }
+
+    // ---------------------------------------------------------------- shapes
+
+    /** The same elements in a new shape (one size may be -1). */
+    public static Tensor reshape(Tensor x, int... shape) {
+        if (x.hasShape(shape)) return x;
+        return new Reshape(shape).apply(x);
+    }
+
+    /** Swaps the last two axes. */
+    public static Tensor transpose(Tensor x) {
+        int r = x.rank();
+        if (r < 2) throw new ShapeException("transpose: needs rank >= 2, got " + Shapes.str(x.shape()));
+        int[] perm = new int[r];
+        for (int i = 0; i < r; i++) perm[i] = i;
+        perm[r - 2] = r - 1;
+        perm[r - 1] = r - 2;
+        return new Transpose(perm).apply(x);
+    }
+
+    /** Permutes the axes: axis j of the result is axis {@code perm[j]} of x. */
+    public static Tensor permute(Tensor x, int... perm) {
+        return new Transpose(perm).apply(x);
+    }
+
+    /** x repeated along broadcast axes to {@code shape}. */
+    public static Tensor broadcastTo(Tensor x, int... shape) {
+        if (x.hasShape(shape)) return x;
+        return new BroadcastTo(shape).apply(x);
+    }
+
+    /** The unbroadcast: x summed down to {@code shape}, which must broadcast to x's shape. */
+    public static Tensor sumTo(Tensor x, int... shape) {
+        if (x.hasShape(shape)) return x;
+        return new SumTo(shape).apply(x);
+    }
+
+    /** A new axis of size 1 at {@code axis}. */
+    public static Tensor expandDims(Tensor x, int axis) {
+        int[] s = x.shape();
+        int a = Shapes.axis("expandDims", axis, s.length + 1);
+        int[] out = new int[s.length + 1];
+        System.arraycopy(s, 0, out, 0, a);
+        out[a] = 1;
+        System.arraycopy(s, a, out, a + 1, s.length - a);
+        return reshape(x, out);
+    }
+
+    /** Removes the size-1 axis {@code axis}. */
+    public static Tensor squeeze(Tensor x, int axis) {
+        int[] s = x.shape();
+        int a = Shapes.axis("squeeze", axis, s.length);
+        if (s[a] != 1) throw new ShapeException("squeeze: axis " + axis + " of " + Shapes.str(s) + " has size " + s[a]);
+        int[] out = new int[s.length - 1];
+        System.arraycopy(s, 0, out, 0, a);
+        System.arraycopy(s, a + 1, out, a, s.length - a - 1);
+        return reshape(x, out);
+    }
+
+    /** Elements {@code start, start+1, ..., end-1} along {@code axis} (negative indices count from the end). */
+    public static Tensor slice(Tensor x, int axis, int start, int end) {
+        return new Slice(axis, start, end, 1).apply(x);
+    }
+
+    /** Elements {@code start, start+step, ...} before {@code end} along {@code axis}; step ≥ 1. */
+    public static Tensor slice(Tensor x, int axis, int start, int end, int step) {
+        return new Slice(axis, start, end, step).apply(x);
+    }
+
+    /** The tensors joined along {@code axis}; all other sizes must agree. */
+    public static Tensor concat(int axis, Tensor... xs) {
+        return new Concat(axis).apply(xs);
+    }
+
+    /** The tensors (of one shape) stacked along a new axis {@code axis}. */
+    public static Tensor stack(int axis, Tensor... xs) {
+        if (xs.length == 0) throw new IllegalArgumentException("stack: no tensors");
+        Tensor[] expanded = new Tensor[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            if (!xs[i].sameShape(xs[0])) {
+                throw new ShapeException("stack: tensor " + i + " has shape " + Shapes.str(xs[i].shape())
+                        + ", tensor 0 has " + Shapes.str(xs[0].shape()));
+            }
+            expanded[i] = expandDims(xs[i], axis);
+        }
+        return concat(axis, expanded);
+    }
+
+    /** NumPy's {@code take}: the slices of x at {@code indices} along {@code axis} (indices may repeat). */
+    public static Tensor gather(Tensor x, int axis, int... indices) {
+        return new Gather(axis, indices, new int[] {indices.length}).apply(x);
+    }
+
+    /**
+     * NumPy's {@code take} with an index array of shape {@code indexShape}: the result's shape is x's
+     * with {@code axis} replaced by indexShape (an embedding lookup of a [batch, time] array of ids).
+     */
+    public static Tensor gather(Tensor x, int axis, int[] indices, int[] indexShape) {
+        return new Gather(axis, indices, indexShape).apply(x);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** The sum of all elements, a scalar. */
+    public static Tensor sum(Tensor x) {
+        return new Sum(null, false).apply(x);
+    }
+
+    /** The sum over {@code axes}, which are removed. */
+    public static Tensor sum(Tensor x, int... axes) {
+        return new Sum(Axes.orAll(axes), false).apply(x);
+    }
+
+    /** The sum over {@code axes}, kept as size 1. */
+    public static Tensor sumKeepDims(Tensor x, int... axes) {
+        return new Sum(Axes.orAll(axes), true).apply(x);
+    }
+
+    /** The mean of all elements, a scalar. */
+    public static Tensor mean(Tensor x) {
+        return new Mean(null, false).apply(x);
+    }
+
+    /** The mean over {@code axes}, which are removed. */
+    public static Tensor mean(Tensor x, int... axes) {
+        return new Mean(Axes.orAll(axes), false).apply(x);
+    }
+
+    /** The mean over {@code axes}, kept as size 1. */
+    public static Tensor meanKeepDims(Tensor x, int... axes) {
+        return new Mean(Axes.orAll(axes), true).apply(x);
+    }
+
+    /** The largest element, a scalar; ties share the gradient equally. */
+    public static Tensor max(Tensor x) {
+        return new Max(null, false).apply(x);
+    }
+
+    /** The maximum over {@code axes}, which are removed. */
+    public static Tensor max(Tensor x, int... axes) {
+        return new Max(Axes.orAll(axes), false).apply(x);
+    }
+
+    /** The maximum over {@code axes}, kept as size 1. */
+    public static Tensor maxKeepDims(Tensor x, int... axes) {
+        return new Max(Axes.orAll(axes), true).apply(x);
+    }
+
+    /** The smallest element, as {@code -max(-x)}. */
+    public static Tensor min(Tensor x) {
+        return neg(max(neg(x)));
+    }
+
+    /** The minimum over {@code axes}, as {@code -max(-x, axes)}. */
+    public static Tensor min(Tensor x, int... axes) {
+        return neg(max(neg(x), axes));
+    }
+
+    /** {@code log Σ exp x} over {@code axes} (all when none), computed without overflow. */
+    public static Tensor logSumExp(Tensor x, int... axes) {
+        return new LogSumExp(Axes.orAll(axes), false).apply(x);
+    }
+
+    /** {@link #logSumExp} keeping the reduced axes as size 1. */
+    public static Tensor logSumExpKeepDims(Tensor x, int... axes) {
+        return new LogSumExp(Axes.orAll(axes), true).apply(x);
+    }
+
+    // ---------------------------------------------------------------- softmax and losses
+
+    /** {@code exp(x_i) / Σ_j exp(x_j)} along {@code axis}. */
+    public static Tensor softmax(Tensor x, int axis) {
+        return new Softmax(axis).apply(x);
+    }
+
+    /** Softmax along the last axis. */
+    public static Tensor softmax(Tensor x) {
+        return softmax(x, -1);
+    }
+
+    /** {@code x_i - log Σ_j exp(x_j)} along {@code axis}. */
+    public static Tensor logSoftmax(Tensor x, int axis) {
+        return new LogSoftmax(axis).apply(x);
+    }
+
+    /** Log-softmax along the last axis. */
+    public static Tensor logSoftmax(Tensor x) {
+        return logSoftmax(x, -1);
+    }
+
+    /**
+     * The cross-entropy of softmax(logits) against class indices, fused and stable:
+     * {@code -log softmax(z)[label]} per row, over the last axis. One label per row (the product of the
+     * other axes); the result has the logits' shape without the last axis.
+     */
+    public static Tensor softmaxCrossEntropy(Tensor logits, int... labels) {
+        return new SoftmaxCrossEntropy(labels).apply(logits);
+    }
+
+    /**
+     * The cross-entropy of softmax(logits) against target distributions (one-hot or soft), over the last
+     * axis: {@code -Σ_c t_c log softmax(z)_c} per row. Differentiable in both.
+     */
+    public static Tensor softmaxCrossEntropy(Tensor logits, Tensor targets) {
+        return new SoftmaxCrossEntropy().apply(logits, targets);
+    }
+
+    // ---------------------------------------------------------------- constants
+
+    /** A constant 0/1 tensor: 1 where {@code test} holds for x's element. Not differentiable. */
+    public static Tensor mask(Tensor x, DoublePredicate test) {
+        double[] d = x.data();
+        double[] m = new double[d.length];
+        for (int i = 0; i < d.length; i++) m[i] = test.test(d[i]) ? 1.0 : 0.0;
+        return Tensor.wrap(m, x.shape());
+    }
+}

@@ -1,0 +1,44 @@
+package dev.wengert.ops;
+
+import dev.wengert.core.Saved;
+import dev.wengert.core.Tensor;
+
+/**
+ * {@code y = σ(x) = 1 / (1 + e^{-x})}, evaluated without overflow for either sign of x.
+ * dy/dx = y (1 - y): VJP {@code g y (1 - y)}, JVP {@code t y (1 - y)}.
+ */
+final class Sigmoid extends UnaryElementwise {
+    static final Sigmoid INSTANCE = new Sigmoid();
+
+    private Sigmoid() {}
+
+    @Override
+    public String name() {
+        return "sigmoid";
+    }
+
+    static double sigmoid(double v) {
+        if (v >= 0) return 1.0 / (1.0 + Math.exp(-v));
+        double e = Math.exp(v);
+        return e / (1.0 + e);
+    }
+
+    @Override
+    public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
+        return like(x[0], Strided.map(x[0].data(), Sigmoid::sigmoid));
+    }
+
+    @Override
+    Tensor derivative(Tensor x, Tensor y) {
+        return Ops.mul(y, Ops.sub(Tensor.scalar(1.0), y));
+    }
+
+    @Override
+    Tensor vjpRaw(Tensor g, Tensor x, Tensor y) {
+        double[] gd = g.data();
+        double[] yd = y.data();
+        double[] out = new double[gd.length];
+        for (int i = 0; i < out.length; i++) out[i] = gd[i] * yd[i] * (1.0 - yd[i]);
+        return like(x, out);
+    }
+}
