@@ -1,0 +1,66 @@
+package dev.wengert.nn;
+
+import dev.wengert.core.Tensor;
+import java.util.Random;
+
+/**
+ * Weight initialisers for a layer with {@code fanIn} inputs and {@code fanOut} outputs; all draw from a
+ * caller's seeded {@link Random}, so runs are reproducible.
+ */
+public abstract class Init {
+    /** A weight matrix of shape {@code [fanIn, fanOut]}. */
+    public abstract Tensor weight(Random rng, int fanIn, int fanOut);
+
+    /** The initial value of every bias (0 unless the initialiser says otherwise). */
+    public double bias() {
+        return 0.0;
+    }
+
+    /** N(0, 1/fanIn): the notes' recommendation (lecture 002), keeping pre-activations at unit variance. */
+    public static Init normalFanIn() {
+        return new Init() {
+            @Override
+            public Tensor weight(Random rng, int fanIn, int fanOut) {
+                return scaled(rng, fanIn, fanOut, Math.sqrt(1.0 / fanIn));
+            }
+        };
+    }
+
+    /** Glorot (Xavier) uniform: U(−a, a) with a = √(6 / (fanIn + fanOut)). */
+    public static Init glorot() {
+        return new Init() {
+            @Override
+            public Tensor weight(Random rng, int fanIn, int fanOut) {
+                double a = Math.sqrt(6.0 / (fanIn + fanOut));
+                return Tensor.uniform(rng, -a, a, fanIn, fanOut);
+            }
+        };
+    }
+
+    /** He: N(0, 2/fanIn), for ReLU layers. */
+    public static Init he() {
+        return he(0.0);
+    }
+
+    /** He with every bias set to {@code bias}: a small positive bias keeps ReLU units active at the start (the notes). */
+    public static Init he(double bias) {
+        return new Init() {
+            @Override
+            public Tensor weight(Random rng, int fanIn, int fanOut) {
+                return scaled(rng, fanIn, fanOut, Math.sqrt(2.0 / fanIn));
+            }
+
+            @Override
+            public double bias() {
+                return bias;
+            }
+        };
+    }
+
+    private static Tensor scaled(Random rng, int fanIn, int fanOut, double std) {
+        Tensor w = Tensor.randn(rng, fanIn, fanOut);
+        double[] d = w.mutableData();
+        for (int i = 0; i < d.length; i++) d[i] *= std;
+        return w;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.wengert.nn;
+
+import dev.wengert.core.Tensor;
+
+/** A function of one tensor, usually a {@link Module} with parameters: the unit {@link Sequential} chains. */
+@FunctionalInterface
+public interface Layer {
+    /** Applies the layer to a batch {@code x} (the first axis indexes examples). */
+    Tensor forward(Tensor x);
+}

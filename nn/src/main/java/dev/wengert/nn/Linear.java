@@ -1,0 +1,58 @@
+package dev.wengert.nn;
+
+import dev.wengert.core.ShapeException;
+import dev.wengert.core.Shapes;
+import dev.wengert.core.Tensor;
+import dev.wengert.ops.Ops;
+import java.util.Random;
+
+/**
+ * A fully connected layer: {@code y = x W + b} for a batch x of shape {@code [batch, in]}, with
+ * {@code weight} W of shape {@code [in, out]} and {@code bias} b of shape {@code [out]} (broadcast over
+ * the batch). Rows are examples, so this is the notes' {@code z = W x + b} transposed.
+ */
+public final class Linear extends Module implements Layer {
+    private final int in;
+    private final int out;
+    private final Tensor weight;
+    private final Tensor bias;
+
+    /** Weights from N(0, 1/in), the notes' initialisation, and zero biases. */
+    public Linear(int in, int out, Random rng) {
+        this(in, out, Init.normalFanIn(), rng);
+    }
+
+    /** Weights from {@code init}, zero biases (or {@link Init#bias} of the initialiser). */
+    public Linear(int in, int out, Init init, Random rng) {
+        if (in <= 0 || out <= 0) throw new IllegalArgumentException("linear: sizes must be positive, got " + in + " -> " + out);
+        this.in = in;
+        this.out = out;
+        this.weight = addParameter("weight", init.weight(rng, in, out));
+        this.bias = addParameter("bias", Tensor.full(init.bias(), out));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.rank() < 1 || x.dim(-1) != in) {
+            throw new ShapeException("linear: input of shape " + Shapes.str(x.shape()) + " does not end in " + in
+                    + " features (layer " + in + " -> " + out + ")");
+        }
+        return Ops.add(Ops.matmul(x, weight), bias);
+    }
+
+    public Tensor weight() {
+        return weight;
+    }
+
+    public Tensor bias() {
+        return bias;
+    }
+
+    public int inFeatures() {
+        return in;
+    }
+
+    public int outFeatures() {
+        return out;
+    }
+}
