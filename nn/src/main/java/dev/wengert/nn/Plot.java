@@ -1,0 +1,123 @@
+package dev.wengert.nn;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Line plots written as PNG files (loss curves, accuracy curves, scaling curves), through XChart.
+ *
+ * <pre>{@code
+ * Plot.lines("Training loss", "epoch", "loss")
+ *     .series("train", epochs, trainLoss)
+ *     .series("validation", epochs, valLoss)
+ *     .save(Path.of("reports/loss.png"));
+ * }</pre>
+ */
+public final class Plot {
+    private final String title;
+    private final String xLabel;
+    private final String yLabel;
+    private final Map<String, double[][]> series = new LinkedHashMap<>();
+    private boolean logX;
+    private boolean logY;
+    private boolean markers;
+    private int width = 800;
+    private int height = 500;
+
+    private Plot(String title, String xLabel, String yLabel) {
+        this.title = title;
+        this.xLabel = xLabel;
+        this.yLabel = yLabel;
+    }
+
+    /** A new line plot. */
+    public static Plot lines(String title, String xLabel, String yLabel) {
+        return new Plot(title, xLabel, yLabel);
+    }
+
+    /** Adds a named series of points (x[i], y[i]). */
+    public Plot series(String name, double[] x, double[] y) {
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("plot: series '" + name + "' has " + x.length + " x values and "
+                    + y.length + " y values");
+        }
+        if (series.containsKey(name)) throw new IllegalArgumentException("plot: series '" + name + "' added twice");
+        series.put(name, new double[][] {x.clone(), y.clone()});
+        return this;
+    }
+
+    /** Adds a series with x = 1, 2, ..., n. */
+    public Plot series(String name, double[] y) {
+        double[] x = new double[y.length];
+        for (int i = 0; i < x.length; i++) x[i] = i + 1;
+        return series(name, x, y);
+    }
+
+    /** Logarithmic axes (for scaling curves); points must then be positive. */
+    public Plot logLog() {
+        this.logX = true;
+        this.logY = true;
+        this.markers = true;
+        return this;
+    }
+
+    /** A logarithmic y axis only. */
+    public Plot logY() {
+        this.logY = true;
+        return this;
+    }
+
+    /** Marks each point (default: lines only). */
+    public Plot markers() {
+        this.markers = true;
+        return this;
+    }
+
+    public Plot size(int width, int height) {
+        this.width = width;
+        this.height = height;
+        return this;
+    }
+
+    /**
+     * Writes the PNG to {@code file} (a {@code .png} suffix is added if missing), creating parent
+     * folders; written to a temporary file first and then moved, so a reader never sees half a file.
+     *
+     * @return the path written
+     */
+    public Path save(Path file) {
+        if (series.isEmpty()) throw new IllegalStateException("plot '" + title + "': no series");
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel)
+                .yAxisTitle(yLabel).build();
+        chart.getStyler().setXAxisLogarithmic(logX);
+        chart.getStyler().setYAxisLogarithmic(logY);
+        chart.getStyler().setLegendVisible(series.size() > 1);
+        for (Map.Entry<String, double[][]> e : series.entrySet()) {
+            XYSeries s = chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
+            if (!markers) s.setMarker(SeriesMarkers.NONE);
+        }
+        String name = file.getFileName().toString();
+        Path target = name.endsWith(".png") ? file : file.resolveSibling(name + ".png");
+        try {
+            Path dir = target.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, ".plot", ".png");
+            String base = tmp.toString().substring(0, tmp.toString().length() - ".png".length());
+            BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("plot: cannot write " + target, e);
+        }
+        return target;
+    }
+}
