@@ -18,6 +18,8 @@ public final class Node extends Saved {
     private final long gradMask;
     /** Sum of the inputs' versions when recorded: an in-place update since then changes it. */
     private final long versionSum;
+    /** {@link Tensor#mutations()} when recorded: while unchanged, no input can have been updated. */
+    private final long mutations;
     /** Where user code created this node; only kept in anomaly mode. */
     StackTraceElement site;
     private boolean released;
@@ -28,6 +30,7 @@ public final class Node extends Saved {
         this.tape = tape;
         this.index = index;
         this.gradMask = gradMask;
+        this.mutations = Tensor.mutations();
         this.versionSum = versionSum(inputs);
     }
 
@@ -99,7 +102,7 @@ public final class Node extends Saved {
                     + "Open the tape with Tape.openRetained() to differentiate more than once, or detach() "
                     + "tensors carried from one backward pass to the next (such as an RNN state)");
         }
-        if (versionSum(inputs) != versionSum) {
+        if (mutations != Tensor.mutations() && versionSum(inputs) != versionSum) {
             StringBuilder which = new StringBuilder();
             for (int i = 0; i < inputs.length; i++) {
                 if (inputs[i].isLeaf()) which.append(which.length() == 0 ? "" : ", ").append(i);

@@ -4,8 +4,30 @@ package dev.wengert.core;
 final class State {
     private static final ThreadLocal<State> CURRENT = ThreadLocal.withInitial(State::new);
 
+    /**
+     * The last thread's state, as one immutable pair so that a racing thread reads either the whole old
+     * pair or the whole new one. Every op asks for the state, and a ThreadLocal lookup costs more than
+     * the arithmetic of a scalar op; one thread at a time is the common case.
+     */
+    private static final class Cached {
+        final Thread thread;
+        final State state;
+
+        Cached(Thread thread, State state) {
+            this.thread = thread;
+            this.state = state;
+        }
+    }
+
+    private static Cached cached = new Cached(null, null);
+
     static State get() {
-        return CURRENT.get();
+        Cached c = cached;
+        Thread t = Thread.currentThread();
+        if (c.thread == t) return c.state;
+        State s = CURRENT.get();
+        cached = new Cached(t, s);
+        return s;
     }
 
     /** The innermost open tape of this thread, or null. */

@@ -37,6 +37,17 @@ public final class Tensor {
     int version;
     private String name;
 
+    /**
+     * How many in-place updates any leaf has had, process-wide. A recorded op compares it with the count
+     * at recording time and checks its inputs' versions only when some update happened since, which
+     * spares the backward pass a visit to every input.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong MUTATIONS = new java.util.concurrent.atomic.AtomicLong();
+
+    static long mutations() {
+        return MUTATIONS.get();
+    }
+
     private Tensor(double[] data, int[] shape) {
         this.data = data;
         this.shape = shape;
@@ -244,6 +255,7 @@ public final class Tensor {
                     + node.op().name() + "'; only leaves can be updated in place (detach() it first)");
         }
         version++;
+        MUTATIONS.incrementAndGet();
         return data;
     }
 

@@ -19,12 +19,21 @@ final class Abs extends UnaryElementwise {
 
     @Override
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
-        return like(x[0], Strided.map(x[0].data(), Math::abs));
+        double[] xd = x[0].data();
+        double[] y = new double[xd.length];
+        for (int i = 0; i < y.length; i++) {
+            double v = xd[i];
+            y[i] = Math.abs(v);
+        }
+        return like(x[0], y);
     }
 
     @Override
     Tensor derivative(Tensor x, Tensor y) {
-        return like(x, Strided.map(x.data(), Math::signum));
+        double[] xd = x.data();
+        double[] d = new double[xd.length];
+        for (int i = 0; i < d.length; i++) d[i] = Math.signum(xd[i]);
+        return like(x, d);
     }
 
     @Override

@@ -19,9 +19,23 @@ final class Add extends BinaryElementwise {
     }
 
     @Override
-    public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
-        return Tensor.wrap(Strided.map2(x[0].data(), x[0].shape(), x[1].data(), x[1].shape(), shape, (a, b) -> a + b),
-                shape);
+    double f(double a, double b) {
+        return a + b;
+    }
+
+    @Override
+    void row(double[] a, int ia, int sa, double[] b, int ib, int sb, double[] o, int io, int n) {
+        if (sa == 1 && sb == 1) {
+            for (int j = 0; j < n; j++) o[io + j] = a[ia + j] + b[ib + j];
+        } else if (sa == 1) {
+            double v = b[ib];
+            for (int j = 0; j < n; j++) o[io + j] = a[ia + j] + v;
+        } else if (sb == 1) {
+            double v = a[ia];
+            for (int j = 0; j < n; j++) o[io + j] = v + b[ib + j];
+        } else {
+            java.util.Arrays.fill(o, io, io + n, a[ia] + b[ib]);
+        }
     }
 
     @Override

@@ -22,7 +22,26 @@ abstract class BinaryElementwise implements Primitive {
 
     @Override
     public int[] shape(Tensor... x) {
-        return Shapes.broadcast(name(), x[0].shape(), x[1].shape());
+        int[] a = x[0].shape();
+        int[] b = x[1].shape();
+        return Shapes.same(a, b) ? a : Shapes.broadcast(name(), a, b);
+    }
+
+    /** The scalar function {@code f(a, b)}. */
+    abstract double f(double a, double b);
+
+    /**
+     * {@code o[io + j] = f(a[ia + j sa], b[ib + j sb])} for {@code j < n}, with each stride 0 (broadcast)
+     * or 1. Hot ops override it with loops of their own, which the JIT compiles (and vectorises) for
+     * that op alone; this default calls {@link #f} per element.
+     */
+    void row(double[] a, int ia, int sa, double[] b, int ib, int sb, double[] o, int io, int n) {
+        for (int j = 0; j < n; j++) o[io + j] = f(a[ia + j * sa], b[ib + j * sb]);
+    }
+
+    @Override
+    public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
+        return Tensor.wrap(Strided.map2(x[0].data(), x[0].shape(), x[1].data(), x[1].shape(), shape, this), shape);
     }
 
     /** {@code ∂y/∂a} elementwise (of a shape that broadcasts to y's), from primitives. */

@@ -26,14 +26,20 @@ final class Clamp extends UnaryElementwise {
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
         double l = lo;
         double h = hi;
-        return like(x[0], Strided.map(x[0].data(), v -> v < l ? l : v > h ? h : v));
+        double[] xd = x[0].data();
+        double[] y = new double[xd.length];
+        for (int i = 0; i < y.length; i++) {
+            double v = xd[i];
+            y[i] = v < l ? l : v > h ? h : v;
+        }
+        return like(x[0], y);
     }
 
     @Override
     Tensor derivative(Tensor x, Tensor y) {
         double l = lo;
         double h = hi;
-        return like(x, Strided.map(x.data(), v -> v >= l && v <= h ? 1.0 : 0.0));
+        return Ops.mask(x, v -> v >= l && v <= h);
     }
 
     @Override

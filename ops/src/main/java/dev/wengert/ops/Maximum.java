@@ -19,9 +19,8 @@ final class Maximum extends BinaryElementwise {
     }
 
     @Override
-    public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
-        return Tensor.wrap(Strided.map2(x[0].data(), x[0].shape(), x[1].data(), x[1].shape(), shape, Math::max),
-                shape);
+    double f(double a, double b) {
+        return Math.max(a, b);
     }
 
     @Override

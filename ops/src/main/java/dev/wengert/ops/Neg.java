@@ -17,7 +17,13 @@ final class Neg extends UnaryElementwise {
 
     @Override
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
-        return like(x[0], Strided.map(x[0].data(), v -> -v));
+        double[] xd = x[0].data();
+        double[] y = new double[xd.length];
+        for (int i = 0; i < y.length; i++) {
+            double v = xd[i];
+            y[i] = -v;
+        }
+        return like(x[0], y);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.wengert.ops;
 
-import dev.wengert.core.Saved;
 import dev.wengert.core.Tensor;
 
 /**
@@ -21,9 +20,8 @@ final class Pow extends BinaryElementwise {
     }
 
     @Override
-    public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
-        return Tensor.wrap(Strided.map2(x[0].data(), x[0].shape(), x[1].data(), x[1].shape(), shape, Math::pow),
-                shape);
+    double f(double a, double b) {
+        return Math.pow(a, b);
     }
 
     @Override

@@ -19,12 +19,18 @@ final class Relu extends UnaryElementwise {
 
     @Override
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
-        return like(x[0], Strided.map(x[0].data(), v -> v > 0 ? v : (v == v ? 0.0 : v)));
+        double[] xd = x[0].data();
+        double[] y = new double[xd.length];
+        for (int i = 0; i < y.length; i++) {
+            double v = xd[i];
+            y[i] = v > 0 ? v : (v == v ? 0.0 : v);
+        }
+        return like(x[0], y);
     }
 
     @Override
     Tensor derivative(Tensor x, Tensor y) {
-        return like(x, Strided.map(x.data(), v -> v > 0 ? 1.0 : 0.0));
+        return Ops.mask(x, v -> v > 0);
     }
 
     @Override

@@ -25,7 +25,13 @@ final class Sigmoid extends UnaryElementwise {
 
     @Override
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
-        return like(x[0], Strided.map(x[0].data(), Sigmoid::sigmoid));
+        double[] xd = x[0].data();
+        double[] y = new double[xd.length];
+        for (int i = 0; i < y.length; i++) {
+            double v = xd[i];
+            y[i] = sigmoid(v);
+        }
+        return like(x[0], y);
     }
 
     @Override

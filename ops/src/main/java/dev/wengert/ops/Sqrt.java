@@ -16,7 +16,13 @@ final class Sqrt extends UnaryElementwise {
 
     @Override
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
-        return like(x[0], Strided.map(x[0].data(), Math::sqrt));
+        double[] xd = x[0].data();
+        double[] y = new double[xd.length];
+        for (int i = 0; i < y.length; i++) {
+            double v = xd[i];
+            y[i] = Math.sqrt(v);
+        }
+        return like(x[0], y);
     }
 
     @Override

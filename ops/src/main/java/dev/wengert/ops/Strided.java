@@ -1,8 +1,8 @@
 package dev.wengert.ops;
 
 import dev.wengert.core.Shapes;
+import dev.wengert.core.Tensor;
 import java.util.function.DoubleBinaryOperator;
-import java.util.function.DoubleUnaryOperator;
 
 /**
  * Raw loops over row-major arrays with NumPy broadcasting: an odometer over all axes but the last,
@@ -25,29 +25,24 @@ final class Strided {
         return st;
     }
 
-    /** {@code f(x)} elementwise. */
-    static double[] map(double[] x, DoubleUnaryOperator f) {
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) y[i] = f.applyAsDouble(x[i]);
-        return y;
-    }
-
-    /** {@code f(a, b)} elementwise over {@code so}, the broadcast of {@code sa} and {@code sb}. */
-    static double[] map2(double[] a, int[] sa, double[] b, int[] sb, int[] so, DoubleBinaryOperator f) {
+    /**
+     * {@code op(a, b)} elementwise over {@code so}, the broadcast of {@code sa} and {@code sb}: the odometer
+     * walks the rows of the output and hands each to the op's own row loop, so the per-element work is a
+     * loop the JIT compiles for that op alone.
+     */
+    static double[] map2(double[] a, int[] sa, double[] b, int[] sb, int[] so, BinaryElementwise op) {
         int n = Shapes.size(so);
         double[] out = new double[n];
         if (a.length == n && b.length == n) {
-            for (int i = 0; i < n; i++) out[i] = f.applyAsDouble(a[i], b[i]);
+            op.row(a, 0, 1, b, 0, 1, out, 0, n);
             return out;
         }
         if (b.length == 1 && a.length == n) {
-            double bv = b[0];
-            for (int i = 0; i < n; i++) out[i] = f.applyAsDouble(a[i], bv);
+            op.row(a, 0, 1, b, 0, 0, out, 0, n);
             return out;
         }
         if (a.length == 1 && b.length == n) {
-            double av = a[0];
-            for (int i = 0; i < n; i++) out[i] = f.applyAsDouble(av, b[i]);
+            op.row(a, 0, 0, b, 0, 1, out, 0, n);
             return out;
         }
         if (n == 0) return out;
@@ -61,7 +56,7 @@ final class Strided {
         int offA = 0;
         int offB = 0;
         for (int base = 0; base < n; base += inner) {
-            for (int j = 0; j < inner; j++) out[base + j] = f.applyAsDouble(a[offA + j * ia], b[offB + j * ib]);
+            op.row(a, offA, ia, b, offB, ib, out, base, inner);
             for (int ax = r - 2; ax >= 0; ax--) {
                 idx[ax]++;
                 offA += ta[ax];
@@ -73,6 +68,31 @@ final class Strided {
             }
         }
         return out;
+    }
+
+    /** {@code f(a, b)} elementwise with broadcasting, for cold paths (masks, kink fingerprints). */
+    static double[] map2(double[] a, int[] sa, double[] b, int[] sb, int[] so, DoubleBinaryOperator f) {
+        return map2(a, sa, b, sb, so, new BinaryElementwise() {
+            @Override
+            double f(double u, double v) {
+                return f.applyAsDouble(u, v);
+            }
+
+            @Override
+            public String name() {
+                return "map2";
+            }
+
+            @Override
+            Tensor partialA(Tensor x, Tensor y, Tensor z) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            Tensor partialB(Tensor x, Tensor y, Tensor z) {
+                throw new UnsupportedOperationException();
+            }
+        });
     }
 
     /** {@code src} of shape {@code s} repeated along broadcast axes to shape {@code t}. */

@@ -1,6 +1,7 @@
 package dev.wengert.ops;
 
 import dev.wengert.core.Node;
+import dev.wengert.core.Primitive;
 import dev.wengert.core.Saved;
 import dev.wengert.core.Shapes;
 import dev.wengert.core.Tensor;
@@ -10,7 +11,7 @@ import dev.wengert.core.Tensor;
  * constant of the op (nonzero means true), not an input: no gradient flows into it.
  * VJP: {@code (sumTo(where(cond, g, 0)), sumTo(where(cond, 0, g)))}; JVP: {@code where(cond, t_a, t_b)}.
  */
-final class Where extends BinaryElementwise {
+final class Where implements Primitive {
     private final Tensor cond;
 
     Where(Tensor cond) {
@@ -20,6 +21,11 @@ final class Where extends BinaryElementwise {
     @Override
     public String name() {
         return "where";
+    }
+
+    @Override
+    public int arity() {
+        return 2;
     }
 
     @Override
@@ -44,16 +50,6 @@ final class Where extends BinaryElementwise {
         double[] bv = Strided.broadcast(b.data(), b.shape(), shape);
         for (int i = 0; i < c.length; i++) c[i] = c[i] != 0 ? av[i] : bv[i];
         return Tensor.wrap(c, shape);
-    }
-
-    @Override
-    Tensor partialA(Tensor a, Tensor b, Tensor y) {
-        return Ops.mask(cond, v -> v != 0);
-    }
-
-    @Override
-    Tensor partialB(Tensor a, Tensor b, Tensor y) {
-        return Ops.mask(cond, v -> v == 0);
     }
 
     @Override
