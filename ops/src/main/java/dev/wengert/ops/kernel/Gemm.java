@@ -1,25 +1,379 @@
 package dev.wengert.ops.kernel;
 
-/** Placeholder until the tuned kernels land: C = alpha op(A) op(B) + beta C, row-major. */
+/**
+ * Dense double-precision matrix multiply, BLAS {@code dgemm}-like, on row-major arrays.
+ *
+ * <p>{@link #gemm} computes <b>C = α·op(A)·op(B) + β·C</b> where op(A) is m×k, op(B) is k×n and C is m×n.
+ * op(X) is X, or Xᵀ when the corresponding {@code trans} flag is set: with {@code transA} the array holds
+ * A as a k×m matrix, with {@code transB} it holds B as an n×k matrix. Element (i, j) of a row-major matrix
+ * stored at offset {@code off} with leading dimension (row stride) {@code ld} is {@code x[off + i*ld + j]}.
+ *
+ * <p>Implementation: products with m·n·k below a small threshold, or with m or n very small
+ * (matrix-vector), use a simple loop. Larger ones use a packed, cache-blocked kernel with a register-tiled
+ * micro-kernel on the incubating Vector API ({@code jdk.incubator.vector}) when the JVM was started with
+ * {@code --add-modules=jdk.incubator.vector}, otherwise a plain-Java kernel with the same blocking. The
+ * system property {@code wengert.vector=false} forces the plain-Java kernel. {@link #implementation()}
+ * tells which one is active. Results of the different paths agree up to floating-point reassociation.
+ *
+ * <p>Threading: products with m·n·k of about 128³ and more are split across threads; smaller ones always
+ * run on the calling thread, so they pay no hand-off cost. Tall products are split by rows of C (the
+ * threads pack each shared panel of B together, then each multiplies its own rows); short wide ones by
+ * columns. The calling thread takes one share and the others run on a small pool of daemon threads owned
+ * by this class (created on first use; idle threads exit after a minute). The thread count defaults to
+ * {@link Runtime#availableProcessors()}; it can be set with the system property {@code wengert.threads}
+ * (read when this class is initialised) or with {@link #setThreads(int)}; 1 means everything runs on the
+ * caller. {@code gemm} returns only when all of C is written. It is safe to call concurrently from several
+ * threads as long as the calls do not write overlapping parts of C (each thread has its own packing
+ * buffers).
+ *
+ * <p>Memory: each thread that runs the blocked kernel keeps its packing buffers (a few hundred KiB, up to
+ * about 4 MiB for the caller's B panel) in a thread-local, so repeated calls do not allocate them again.
+ */
 public final class Gemm {
-    private Gemm() {}
 
-    public static String implementation() {
-        return "placeholder";
+    private Gemm() {
     }
 
-    public static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOff,
-            int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int p = 0; p < k; p++) {
-                    double av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    double bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                    s += av * bv;
+    private static volatile int threads = initialThreads();
+
+    private static int initialThreads() {
+        int def = Runtime.getRuntime().availableProcessors();
+        String s = System.getProperty("wengert.threads");
+        if (s != null && !s.isBlank()) {
+            try {
+                int t = Integer.parseInt(s.trim());
+                if (t >= 1) {
+                    return t;
                 }
-                c[cOff + i * ldc + j] = beta == 0 ? alpha * s : alpha * s + beta * c[cOff + i * ldc + j];
+            } catch (NumberFormatException ignored) {
+                // fall through to the default
             }
         }
+        return Math.max(1, def);
+    }
+
+    /**
+     * Sets the number of threads used for large products (1 = single-threaded). Takes effect for calls
+     * started afterwards.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public static void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("Gemm.setThreads: thread count must be >= 1, got " + n);
+        }
+        threads = n;
+    }
+
+    /** The number of threads used for large products. */
+    public static int threads() {
+        return threads;
+    }
+
+    /**
+     * A short description of the active implementation, e.g. {@code "vector(4 lanes, 6x8 tile), 2 threads"}
+     * or {@code "scalar fallback (jdk.incubator.vector not present ...), 1 thread"}.
+     */
+    public static String implementation() {
+        String reason = Kernels.fallbackReason();
+        int t = threads;
+        return Kernels.active().describe() + (reason == null ? "" : " (" + reason + ")")
+                + ", " + t + (t == 1 ? " thread" : " threads");
+    }
+
+    /**
+     * Returns a new m×n array C = A·B for row-major A (m×k, length m·k) and B (k×n, length k·n).
+     *
+     * @throws IllegalArgumentException if a dimension is negative, an array length does not match, or m·n
+     *                                  does not fit in an array
+     * @throws NullPointerException     if an array is null
+     */
+    public static double[] matmul(double[] a, double[] b, int m, int k, int n) {
+        if (a == null || b == null) {
+            throw new NullPointerException("Gemm.matmul: " + (a == null ? "a" : "b") + " is null");
+        }
+        if (m < 0 || k < 0 || n < 0) {
+            throw new IllegalArgumentException("Gemm.matmul: negative dimension m=" + m + ", k=" + k + ", n=" + n);
+        }
+        if ((long) m * k != a.length) {
+            throw new IllegalArgumentException("Gemm.matmul: a.length=" + a.length + " but m*k=" + m + "*" + k
+                    + "=" + (long) m * k);
+        }
+        if ((long) k * n != b.length) {
+            throw new IllegalArgumentException("Gemm.matmul: b.length=" + b.length + " but k*n=" + k + "*" + n
+                    + "=" + (long) k * n);
+        }
+        if ((long) m * n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("Gemm.matmul: result m*n=" + m + "*" + n + " is too large for an array");
+        }
+        double[] c = new double[m * n];
+        gemm(false, false, m, n, k, 1.0, a, 0, k, b, 0, n, 0.0, c, 0, n);
+        return c;
+    }
+
+    /**
+     * C = α·op(A)·op(B) + β·C, row-major (BLAS {@code dgemm} semantics).
+     *
+     * <ul>
+     *   <li>op(A) is m×k: A is stored m×k ({@code transA == false}, {@code lda >= k}) or k×m
+     *       ({@code transA == true}, {@code lda >= m}).</li>
+     *   <li>op(B) is k×n: B is stored k×n ({@code transB == false}, {@code ldb >= n}) or n×k
+     *       ({@code transB == true}, {@code ldb >= k}).</li>
+     *   <li>C is m×n, stored with {@code ldc >= n}; only its m×n window is written.</li>
+     * </ul>
+     * If {@code beta == 0} C is not read, so whatever it held (NaN included) is overwritten. If {@code k == 0}
+     * or {@code alpha == 0}, A and B are not read and C = β·C. If m or n is 0 nothing happens.
+     * Large products are multi-threaded as described in the class comment; the call returns when C is
+     * complete.
+     *
+     * @throws IllegalArgumentException if a dimension, offset or leading dimension is negative, a leading
+     *                                  dimension is smaller than its matrix's row length, or an array is too
+     *                                  short for the given offset, leading dimension and shape
+     * @throws NullPointerException     if an array is null
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                            double alpha, double[] a, int aOff, int lda,
+                            double[] b, int bOff, int ldb,
+                            double beta, double[] c, int cOff, int ldc) {
+        gemm(Kernels.active(), threads, Mode.AUTO,
+                transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Internals. Package-private so the tests can drive every path (kernel, threads, small vs blocked)
+    // directly.
+
+    /** Which algorithm to use; everything but AUTO is for tests. */
+    enum Mode {
+        /** Small loop, blocked, or blocked-and-threaded by the thresholds in {@link KernelConfig}. */
+        AUTO,
+        /** Always the simple loop. */
+        SMALL,
+        /** Always the blocked kernel; threads only above the parallel threshold. */
+        BLOCKED,
+        /** Always the blocked kernel, split across the given number of threads whenever m or n allows. */
+        BLOCKED_PARALLEL
+    }
+
+    static void gemm(MicroKernel kernel, int nThreads, Mode mode,
+                     boolean transA, boolean transB, int m, int n, int k,
+                     double alpha, double[] a, int aOff, int lda,
+                     double[] b, int bOff, int ldb,
+                     double beta, double[] c, int cOff, int ldc) {
+        gemm(kernel, nThreads, mode, KernelConfig.MC, KernelConfig.KC, KernelConfig.NC,
+                transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    static void gemm(MicroKernel kernel, int nThreads, Mode mode, int mc, int kc, int nc,
+                     boolean transA, boolean transB, int m, int n, int k,
+                     double alpha, double[] a, int aOff, int lda,
+                     double[] b, int bOff, int ldb,
+                     double beta, double[] c, int cOff, int ldc) {
+        validate(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        long flops = (long) m * n * k;
+        boolean small = mode == Mode.SMALL
+                || (mode == Mode.AUTO && (flops < KernelConfig.SMALL_FLOPS
+                || m < KernelConfig.SKINNY || n < KernelConfig.SKINNY));
+        if (small) {
+            simple(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        boolean forceSplit = mode == Mode.BLOCKED_PARALLEL;
+        if (nThreads > 1 && (forceSplit || flops >= KernelConfig.PARALLEL_FLOPS)) {
+            int minSplit = forceSplit ? 1 : KernelConfig.MIN_SPLIT;
+            if (parallel(kernel, nThreads, minSplit, mc, kc, nc, transA, transB, m, n, k,
+                    alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
+                return;
+            }
+        }
+        BlockedGemm.gemm(kernel, mc, kc, nc, transA, transB, m, n, k,
+                alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    private static void validate(boolean transA, boolean transB, int m, int n, int k,
+                                 double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                                 double[] c, int cOff, int ldc) {
+        if (a == null || b == null || c == null) {
+            throw new NullPointerException("Gemm.gemm: " + (a == null ? "a" : b == null ? "b" : "c") + " is null");
+        }
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("Gemm.gemm: negative dimension m=" + m + ", n=" + n + ", k=" + k);
+        }
+        // Stored shapes (rows × cols) of A and B.
+        checkMatrix("a", a, aOff, lda, transA ? k : m, transA ? m : k, transA ? "m" : "k");
+        checkMatrix("b", b, bOff, ldb, transB ? n : k, transB ? k : n, transB ? "k" : "n");
+        checkMatrix("c", c, cOff, ldc, m, n, "n");
+    }
+
+    private static void checkMatrix(String name, double[] x, int off, int ld, int rows, int cols, String colsName) {
+        if (off < 0) {
+            throw new IllegalArgumentException("Gemm.gemm: negative offset " + name + "Off=" + off);
+        }
+        if (ld < cols) {
+            throw new IllegalArgumentException("Gemm.gemm: ld" + name + "=" + ld + " is smaller than the row length "
+                    + colsName + "=" + cols + " of " + name);
+        }
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        long end = off + (long) (rows - 1) * ld + cols;
+        if (end > x.length) {
+            throw new IllegalArgumentException("Gemm.gemm: " + name + ".length=" + x.length + " is too short for a "
+                    + rows + "x" + cols + " matrix at " + name + "Off=" + off + " with ld" + name + "=" + ld
+                    + " (needs " + end + ")");
+        }
+    }
+
+    /** C = beta·C (beta == 0 stores zeros without reading C). */
+    private static void scale(int m, int n, double beta, double[] c, int cOff, int ldc) {
+        if (beta == 1) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0) {
+                java.util.Arrays.fill(c, ci, ci + n, 0.0);
+            } else {
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] *= beta;
+                }
+            }
+        }
+    }
+
+    /**
+     * The simple path for tiny and skinny products: no packing, no allocation. When op(B) has contiguous
+     * rows and C is wide enough, rows of C are updated with axpy loops (which C2 auto-vectorises);
+     * otherwise each element is a dot product with four partial sums to hide the add latency.
+     */
+    static void simple(boolean transA, boolean transB, int m, int n, int k,
+                       double alpha, double[] a, int aOff, int lda,
+                       double[] b, int bOff, int ldb,
+                       double beta, double[] c, int cOff, int ldc) {
+        // Element (i, p) of op(A) is a[aOff + i*ars + p*acs]; (p, j) of op(B) is b[bOff + p*brs + j*bcs].
+        final int ars = transA ? 1 : lda;
+        final int acs = transA ? lda : 1;
+        final int brs = transB ? 1 : ldb;
+        final int bcs = transB ? ldb : 1;
+        if (!transB && n >= KernelConfig.SKINNY) {
+            scale(m, n, beta, c, cOff, ldc);
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                for (int p = 0; p < k; p++) {
+                    double aip = alpha * a[aOff + i * ars + p * acs];
+                    int bi = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += aip * b[bi + j];
+                    }
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * ars;
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                int bj = bOff + j * bcs;
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                int p = 0;
+                for (; p + 3 < k; p += 4) {
+                    s0 += a[ai + p * acs] * b[bj + p * brs];
+                    s1 += a[ai + (p + 1) * acs] * b[bj + (p + 1) * brs];
+                    s2 += a[ai + (p + 2) * acs] * b[bj + (p + 2) * brs];
+                    s3 += a[ai + (p + 3) * acs] * b[bj + (p + 3) * brs];
+                }
+                for (; p < k; p++) {
+                    s0 += a[ai + p * acs] * b[bj + p * brs];
+                }
+                double s = (s0 + s1) + (s2 + s3);
+                c[ci + j] = beta == 0 ? alpha * s : alpha * s + beta * c[ci + j];
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Threading
+
+    /**
+     * Runs a large product on up to {@code nThreads} threads; returns false if it is too small to split.
+     *
+     * <p>Tall products (m large enough) are split by rows of C: for each (jc, pc) block the threads first
+     * pack the shared B panel together (each a range of slivers), then each computes its own rows, packing
+     * its own A blocks, against that panel. Nothing is packed twice; the cost is two hand-offs per k-block.
+     *
+     * <p>Short, wide products (few rows) are split into column strips that run as independent products,
+     * each packing all of A (small, since m is small).
+     */
+    private static boolean parallel(MicroKernel kernel, int nThreads, int minSplit, int mc, int kc, int nc,
+                                    boolean transA, boolean transB, int m, int n, int k,
+                                    double alpha, double[] a, int aOff, int lda,
+                                    double[] b, int bOff, int ldb,
+                                    double beta, double[] c, int cOff, int ldc) {
+        final int mr = kernel.mr;
+        final int nr = kernel.nr;
+        int rowParts = Math.min(nThreads, m / Math.max(minSplit, mr));
+        if (rowParts >= 2) {
+            final int rowChunk = BlockedGemm.roundUp((m + rowParts - 1) / rowParts, mr);
+            final int parts = (m + rowChunk - 1) / rowChunk;
+            final int ncR = BlockedGemm.nc(kernel, nc);
+            final int kcR = Math.max(1, kc);
+            // The caller's B buffer is the shared panel; the workers only read it, and the caller waits
+            // for them before it is repacked.
+            final double[] bp = BlockedGemm.scratch().b(BlockedGemm.panelSize(kernel, kcR, ncR, k, n));
+            final Runnable[] tasks = new Runnable[parts];
+            for (int jc = 0; jc < n; jc += ncR) {
+                final int jc0 = jc;
+                final int nb = Math.min(ncR, n - jc);
+                final int slivers = (nb + nr - 1) / nr;
+                final int perPart = (slivers + parts - 1) / parts;
+                for (int pc = 0; pc < k; pc += kcR) {
+                    final int pc0 = pc;
+                    final int kb = Math.min(kcR, k - pc);
+                    for (int t = 0; t < parts; t++) {
+                        final int s0 = Math.min(nb, t * perPart * nr);
+                        final int s1 = Math.min(nb, (t + 1) * perPart * nr);
+                        tasks[t] = () -> {
+                            if (s0 < s1) {
+                                kernel.packB(transB, b, bOff, ldb, pc0, jc0 + s0, kb, s1 - s0, bp, s0 * kb);
+                            }
+                        };
+                    }
+                    Workers.runAll(tasks);
+                    for (int t = 0; t < parts; t++) {
+                        final int i0 = t * rowChunk;
+                        final int i1 = Math.min(m, i0 + rowChunk);
+                        tasks[t] = () -> BlockedGemm.computeRows(kernel, mc, i0, i1, transA, a, aOff, lda, alpha,
+                                pc0, kb, jc0, nb, bp, beta, c, cOff, ldc);
+                    }
+                    Workers.runAll(tasks);
+                }
+            }
+            return true;
+        }
+        int colParts = Math.min(nThreads, n / Math.max(minSplit, nr));
+        if (colParts >= 2) {
+            final int colChunk = BlockedGemm.roundUp((n + colParts - 1) / colParts, nr);
+            final int parts = (n + colChunk - 1) / colChunk;
+            final Runnable[] tasks = new Runnable[parts];
+            for (int t = 0; t < parts; t++) {
+                final int lo = t * colChunk;
+                final int len = Math.min(colChunk, n - lo);
+                // Columns [lo, lo+len) of op(B) and C.
+                final int bo = bOff + (transB ? lo * ldb : lo);
+                final int co = cOff + lo;
+                tasks[t] = () -> BlockedGemm.gemm(kernel, mc, kc, nc, transA, transB, m, len, k,
+                        alpha, a, aOff, lda, b, bo, ldb, beta, c, co, ldc);
+            }
+            Workers.runAll(tasks);
+            return true;
+        }
+        return false;
     }
 }
