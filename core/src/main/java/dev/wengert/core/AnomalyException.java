@@ -8,6 +8,7 @@ package dev.wengert.core;
 public class AnomalyException extends ArithmeticException {
     private static final long serialVersionUID = 1L;
 
+    /** An anomaly described by {@code message}. */
     public AnomalyException(String message) {
         super(message);
     }

@@ -52,6 +52,7 @@ public final class ForwardMode {
             return tangents[0];
         }
 
+        /** The number of outputs. */
         public int outputs() {
             return values.length;
         }

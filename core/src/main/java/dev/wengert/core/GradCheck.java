@@ -39,7 +39,9 @@ import java.util.function.Function;
 public final class GradCheck {
     /** The notes' threshold for float64 gradients. */
     public static final double DEFAULT_TOLERANCE = 1e-6;
+    /** The finite-difference step, relative to max(1, |x|) along a coordinate. */
     public static final double DEFAULT_STEP = 1e-3;
+    /** The absolute floor, relative to the scale of the compared values. */
     public static final double DEFAULT_FLOOR = 1e-9;
 
     private final Function<Tensor[], Tensor> f;
@@ -477,6 +479,7 @@ public final class GradCheck {
             this.worst = worst;
         }
 
+        /** Whether every compared element passed. */
         public boolean passed() {
             return passed;
         }

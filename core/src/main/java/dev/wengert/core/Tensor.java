@@ -103,14 +103,17 @@ public final class Tensor {
         return new Tensor(new double[] {value}, Shapes.SCALAR);
     }
 
+    /** A tensor of zeros. */
     public static Tensor zeros(int... shape) {
         return wrap(new double[Shapes.size(shape)], shape);
     }
 
+    /** A tensor of ones. */
     public static Tensor ones(int... shape) {
         return full(1.0, shape);
     }
 
+    /** A tensor with every element equal to {@code value}. */
     public static Tensor full(double value, int... shape) {
         double[] d = new double[Shapes.size(shape)];
         Arrays.fill(d, value);

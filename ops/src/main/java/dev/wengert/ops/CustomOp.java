@@ -37,24 +37,28 @@ public final class CustomOp {
     /** The forward pass: values of the output from values of the inputs. */
     @FunctionalInterface
     public interface Forward {
+        /** The output value from the input values. */
         Tensor apply(Tensor[] x);
     }
 
     /** The shape rule: the output shape from the inputs, or a {@link ShapeException}. */
     @FunctionalInterface
     public interface ShapeRule {
+        /** The output shape from the inputs. */
         int[] apply(Tensor[] x);
     }
 
     /** The VJP: cotangents of the inputs from the cotangent g of the output y. */
     @FunctionalInterface
     public interface Vjp {
+        /** One cotangent per input (or null) from the output cotangent {@code g}. */
         Tensor[] apply(Tensor g, Tensor[] x, Tensor y);
     }
 
     /** The JVP: the output tangent from input tangents t (null for zero). */
     @FunctionalInterface
     public interface Jvp {
+        /** The output tangent from the input tangents {@code t}. */
         Tensor apply(Tensor[] t, Tensor[] x, Tensor y);
     }
 
@@ -83,16 +87,19 @@ public final class CustomOp {
             return this;
         }
 
+        /** The shape rule (default: the first input's shape). */
         public Builder shape(ShapeRule rule) {
             this.shape = rule;
             return this;
         }
 
+        /** The forward pass (required). */
         public Builder forward(Forward f) {
             this.forward = f;
             return this;
         }
 
+        /** The vector-Jacobian product, written with {@link Ops} so it can be recorded. */
         public Builder vjp(Vjp rule) {
             this.vjp = rule;
             return this;

@@ -30,10 +30,12 @@ public final class Ops {
         return Add.INSTANCE.apply(a, b);
     }
 
+    /** {@code a + b} with a constant b. */
     public static Tensor add(Tensor a, double b) {
         return Add.INSTANCE.apply(a, Tensor.scalar(b));
     }
 
+    /** {@code a + b} with a constant a. */
     public static Tensor add(double a, Tensor b) {
         return Add.INSTANCE.apply(Tensor.scalar(a), b);
     }
@@ -43,10 +45,12 @@ public final class Ops {
         return Sub.INSTANCE.apply(a, b);
     }
 
+    /** {@code a - b} with a constant b. */
     public static Tensor sub(Tensor a, double b) {
         return Sub.INSTANCE.apply(a, Tensor.scalar(b));
     }
 
+    /** {@code a - b} with a constant a. */
     public static Tensor sub(double a, Tensor b) {
         return Sub.INSTANCE.apply(Tensor.scalar(a), b);
     }
@@ -56,10 +60,12 @@ public final class Ops {
         return Mul.INSTANCE.apply(a, b);
     }
 
+    /** {@code a * b} with a constant b. */
     public static Tensor mul(Tensor a, double b) {
         return Mul.INSTANCE.apply(a, Tensor.scalar(b));
     }
 
+    /** {@code a * b} with a constant a. */
     public static Tensor mul(double a, Tensor b) {
         return Mul.INSTANCE.apply(Tensor.scalar(a), b);
     }
@@ -69,10 +75,12 @@ public final class Ops {
         return Div.INSTANCE.apply(a, b);
     }
 
+    /** {@code a / b} with a constant b. */
     public static Tensor div(Tensor a, double b) {
         return Div.INSTANCE.apply(a, Tensor.scalar(b));
     }
 
+    /** {@code a / b} with a constant a. */
     public static Tensor div(double a, Tensor b) {
         return Div.INSTANCE.apply(Tensor.scalar(a), b);
     }
@@ -82,6 +90,7 @@ public final class Ops {
         return Pow.INSTANCE.apply(a, b);
     }
 
+    /** {@code a^b} with a constant exponent. */
     public static Tensor pow(Tensor a, double b) {
         return Pow.INSTANCE.apply(a, Tensor.scalar(b));
     }
@@ -91,6 +100,7 @@ public final class Ops {
         return Maximum.INSTANCE.apply(a, b);
     }
 
+    /** {@code max(a, b)} with a constant b. */
     public static Tensor maximum(Tensor a, double b) {
         return Maximum.INSTANCE.apply(a, Tensor.scalar(b));
     }
@@ -100,6 +110,7 @@ public final class Ops {
         return Minimum.INSTANCE.apply(a, b);
     }
 
+    /** {@code min(a, b)} with a constant b. */
     public static Tensor minimum(Tensor a, double b) {
         return Minimum.INSTANCE.apply(a, Tensor.scalar(b));
     }
