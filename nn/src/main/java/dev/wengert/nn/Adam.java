@@ -7,6 +7,12 @@ import java.util.List;
  * Adam (Kingma and Ba, 2015, Algorithm 1): with step t,
  * {@code m ← β₁ m + (1 − β₁) g}, {@code v ← β₂ v + (1 − β₂) g²},
  * {@code m̂ = m / (1 − β₁ᵗ)}, {@code v̂ = v / (1 − β₂ᵗ)}, {@code w ← w − η m̂ / (√v̂ + ε)}.
+ *
+ * <p>Weight decay comes in two kinds. {@link #weightDecay(double) Coupled} (L2 regularisation) adds
+ * {@code λ w} to the gradient before the moments, so Adam's scaling shrinks it for parameters with large
+ * gradients. {@link #decoupledWeightDecay(double) Decoupled} (AdamW, Loshchilov and Hutter, 2019)
+ * shrinks the weights directly, {@code w ← w − η λ w}, then takes the Adam step: every weight decays at
+ * the same rate. {@link #adamW} makes the latter.
  */
 public final class Adam extends Optimizer {
     private final double beta1;
@@ -14,6 +20,8 @@ public final class Adam extends Optimizer {
     private final double eps;
     private final double[][] m;
     private final double[][] v;
+    private double weightDecay;
+    private boolean decoupled;
     private int t;
 
     /** The paper's defaults: β₁ = 0.9, β₂ = 0.999, ε = 1e-8. */
@@ -21,6 +29,7 @@ public final class Adam extends Optimizer {
         this(params, learningRate, 0.9, 0.999, 1e-8);
     }
 
+    /** Adam with the given decay rates β₁, β₂ of the moment estimates and ε added to √v̂. */
     public Adam(List<Tensor> params, double learningRate, double beta1, double beta2, double eps) {
         super(params, learningRate);
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && eps > 0)) {
@@ -38,6 +47,27 @@ public final class Adam extends Optimizer {
         }
     }
 
+    /** AdamW: Adam with the paper's defaults and decoupled weight decay λ. */
+    public static Adam adamW(List<Tensor> params, double learningRate, double weightDecay) {
+        return new Adam(params, learningRate).decoupledWeightDecay(weightDecay);
+    }
+
+    /** Coupled (L2) weight decay: {@code g ← g + λ w} before the moments; returns this. */
+    public Adam weightDecay(double lambda) {
+        if (!(lambda >= 0)) throw new IllegalArgumentException("adam: weight decay must be >= 0, got " + lambda);
+        this.weightDecay = lambda;
+        this.decoupled = false;
+        return this;
+    }
+
+    /** Decoupled weight decay (AdamW): {@code w ← w − η λ w}, then the Adam step; returns this. */
+    public Adam decoupledWeightDecay(double lambda) {
+        if (!(lambda >= 0)) throw new IllegalArgumentException("adam: weight decay must be >= 0, got " + lambda);
+        this.weightDecay = lambda;
+        this.decoupled = true;
+        return this;
+    }
+
     @Override
     protected void beginStep() {
         t++;
@@ -50,15 +80,28 @@ public final class Adam extends Optimizer {
         double c1 = 1 - Math.pow(beta1, t);
         double c2 = 1 - Math.pow(beta2, t);
         double lr = learningRate;
+        double coupled = decoupled ? 0 : weightDecay;
+        double shrink = decoupled ? 1 - lr * weightDecay : 1;
         for (int j = 0; j < w.length; j++) {
-            mi[j] = beta1 * mi[j] + (1 - beta1) * g[j];
-            vi[j] = beta2 * vi[j] + (1 - beta2) * g[j] * g[j];
-            w[j] -= lr * (mi[j] / c1) / (Math.sqrt(vi[j] / c2) + eps);
+            double gj = g[j] + coupled * w[j];
+            mi[j] = beta1 * mi[j] + (1 - beta1) * gj;
+            vi[j] = beta2 * vi[j] + (1 - beta2) * gj * gj;
+            w[j] = shrink * w[j] - lr * (mi[j] / c1) / (Math.sqrt(vi[j] / c2) + eps);
         }
     }
 
     /** The number of steps taken. */
     public int steps() {
         return t;
+    }
+
+    /** The weight decay λ (coupled or decoupled, see {@link #isDecoupled()}). */
+    public double weightDecayRate() {
+        return weightDecay;
+    }
+
+    /** Whether the weight decay is decoupled (AdamW). */
+    public boolean isDecoupled() {
+        return decoupled;
     }
 }

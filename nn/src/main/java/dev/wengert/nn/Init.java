@@ -18,10 +18,41 @@ public abstract class Init {
 
     /** N(0, 1/fanIn): the notes' recommendation (lecture 002), keeping pre-activations at unit variance. */
     public static Init normalFanIn() {
+        return normalFanIn(0.0);
+    }
+
+    /**
+     * N(0, 1/fanIn) weights with every bias set to {@code bias}: the notes' advice for rectified linear units
+     * is these weights and a small positive bias (such as 0.01), so that most units start active.
+     */
+    public static Init normalFanIn(double bias) {
         return new Init() {
             @Override
             public Tensor weight(Random rng, int fanIn, int fanOut) {
                 return scaled(rng, fanIn, fanOut, Math.sqrt(1.0 / fanIn));
+            }
+
+            @Override
+            public double bias() {
+                return bias;
+            }
+        };
+    }
+
+    /**
+     * Every weight {@code w} and every bias {@code b}: no randomness, so all units of a layer stay identical
+     * in training (the symmetry the notes warn about). For tests and demonstrations.
+     */
+    public static Init constant(double w, double b) {
+        return new Init() {
+            @Override
+            public Tensor weight(Random rng, int fanIn, int fanOut) {
+                return Tensor.full(w, fanIn, fanOut);
+            }
+
+            @Override
+            public double bias() {
+                return b;
             }
         };
     }

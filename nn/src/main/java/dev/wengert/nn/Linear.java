@@ -40,18 +40,22 @@ public final class Linear extends Module implements Layer {
         return Ops.add(Ops.matmul(x, weight), bias);
     }
 
+    /** The weight matrix W, shape {@code [in, out]}. */
     public Tensor weight() {
         return weight;
     }
 
+    /** The bias b, shape {@code [out]}. */
     public Tensor bias() {
         return bias;
     }
 
+    /** The input size. */
     public int inFeatures() {
         return in;
     }
 
+    /** The output size. */
     public int outFeatures() {
         return out;
     }

@@ -10,11 +10,23 @@ import java.util.List;
  * {@code Tape.backward} accumulated into each parameter's {@link Tensor#grad()}; {@link #step(List)}
  * takes them explicitly (from {@code Tape.gradient}, or from forward-mode RTRL). Parameters without a
  * gradient are left alone.
+ *
+ * <p>Clipping (lecture 002, 3.3: "if the gradient has large magnitude, it is clipped"), applied to a
+ * copy of the gradients before the update, never to the caller's tensors: first
+ * {@link #clipByValue(double) by value}, {@code g ← clamp(g, -c, c)} per element, then
+ * {@link #clipByGlobalNorm(double) by global norm}, {@code g ← g · min(1, c / ||g||)} with
+ * {@code ||g||} the Euclidean norm of all gradients together (so the direction is kept).
  */
 public abstract class Optimizer {
+    /** The parameters updated, in order. */
     protected final List<Tensor> params;
+    /** The current learning rate η. */
     protected double learningRate;
+    private double clipValue = Double.POSITIVE_INFINITY;
+    private double clipNorm = Double.POSITIVE_INFINITY;
+    private double lastNorm = Double.NaN;
 
+    /** An optimiser of {@code params} with learning rate η &gt; 0. */
     protected Optimizer(List<Tensor> params, double learningRate) {
         if (!(learningRate > 0)) throw new IllegalArgumentException("optimizer: learning rate must be positive, got " + learningRate);
         this.params = List.copyOf(params);
@@ -23,11 +35,12 @@ public abstract class Optimizer {
 
     /** One update from the accumulated {@link Tensor#grad()} of each parameter. */
     public void step() {
-        beginStep();
-        for (int i = 0; i < params.size(); i++) {
-            Tensor g = params.get(i).grad();
-            if (g != null) update(i, params.get(i).mutableData(), g.data());
+        double[][] g = new double[params.size()][];
+        for (int i = 0; i < g.length; i++) {
+            Tensor gi = params.get(i).grad();
+            g[i] = gi == null ? null : gi.data();
         }
+        apply(g);
     }
 
     /** One update from explicit gradients, one per parameter in order (null skips a parameter). */
@@ -35,24 +48,38 @@ public abstract class Optimizer {
         if (grads.size() != params.size()) {
             throw new IllegalArgumentException("optimizer: " + grads.size() + " gradients for " + params.size() + " parameters");
         }
+        double[][] g = new double[params.size()][];
         for (int i = 0; i < params.size(); i++) {
-            Tensor g = grads.get(i);
-            if (g != null && !g.sameShape(params.get(i))) {
-                throw new ShapeException("optimizer: gradient " + i + " has shape " + Shapes.str(g.shape())
+            Tensor gi = grads.get(i);
+            if (gi != null && !gi.sameShape(params.get(i))) {
+                throw new ShapeException("optimizer: gradient " + i + " has shape " + Shapes.str(gi.shape())
                         + ", the parameter has " + Shapes.str(params.get(i).shape()));
             }
+            g[i] = gi == null ? null : gi.data();
+        }
+        apply(g);
+    }
+
+    private void apply(double[][] g) {
+        // The norm costs a pass over every gradient: only when clipping by norm needs it.
+        lastNorm = clipNorm < Double.POSITIVE_INFINITY ? Clip.globalNorm(g) : Double.NaN;
+        if (clipValue < Double.POSITIVE_INFINITY || lastNorm > clipNorm) {
+            double[][] c = new double[g.length][];
+            for (int i = 0; i < g.length; i++) c[i] = g[i] == null ? null : g[i].clone();
+            if (clipValue < Double.POSITIVE_INFINITY) Clip.byValueInPlace(c, clipValue);
+            if (clipNorm < Double.POSITIVE_INFINITY) Clip.byGlobalNormInPlace(c, clipNorm);
+            g = c;
         }
         beginStep();
         for (int i = 0; i < params.size(); i++) {
-            Tensor g = grads.get(i);
-            if (g != null) update(i, params.get(i).mutableData(), g.data());
+            if (g[i] != null) update(i, params.get(i).mutableData(), g[i]);
         }
     }
 
     /** Called once per step before the updates (Adam counts steps here). */
     protected void beginStep() {}
 
-    /** Updates parameter {@code i}'s values {@code w} in place from its gradient {@code g}. */
+    /** Updates parameter {@code i}'s values {@code w} in place from its gradient {@code g} (do not modify g). */
     protected abstract void update(int i, double[] w, double[] g);
 
     /** Forgets the accumulated gradients of all parameters. */
@@ -60,14 +87,36 @@ public abstract class Optimizer {
         for (Tensor p : params) p.zeroGrad();
     }
 
+    /** The current learning rate. */
     public double learningRate() {
         return learningRate;
     }
 
-    /** Sets the learning rate (schedules call this between steps). */
+    /** Sets the learning rate (schedules call this between steps); 0 is allowed, as at the end of a cosine schedule. */
     public void setLearningRate(double lr) {
-        if (!(lr > 0)) throw new IllegalArgumentException("optimizer: learning rate must be positive, got " + lr);
+        if (!(lr >= 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("optimizer: learning rate must be finite and non-negative, got " + lr);
+        }
         this.learningRate = lr;
+    }
+
+    /** Clamps every gradient element to {@code [-c, c]} before each update; returns this. */
+    public Optimizer clipByValue(double c) {
+        if (!(c > 0)) throw new IllegalArgumentException("optimizer: clip value must be positive, got " + c);
+        this.clipValue = c;
+        return this;
+    }
+
+    /** Rescales the gradients so that their global Euclidean norm is at most {@code maxNorm}; returns this. */
+    public Optimizer clipByGlobalNorm(double maxNorm) {
+        if (!(maxNorm > 0)) throw new IllegalArgumentException("optimizer: clip norm must be positive, got " + maxNorm);
+        this.clipNorm = maxNorm;
+        return this;
+    }
+
+    /** The global norm of the gradients of the last step before clipping, when clipping by norm (else NaN). */
+    public double lastGradientNorm() {
+        return lastNorm;
     }
 
     /** The parameters this optimiser updates. */

@@ -83,6 +83,7 @@ public final class Plot {
         return this;
     }
 
+    /** The image size in pixels (default 800 × 500). */
     public Plot size(int width, int height) {
         this.width = width;
         this.height = height;

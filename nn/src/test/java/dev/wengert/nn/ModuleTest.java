@@ -1,0 +1,82 @@
+package dev.wengert.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wengert.core.ShapeException;
+import dev.wengert.core.Tape;
+import dev.wengert.core.Tensor;
+import dev.wengert.ops.Ops;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ModuleTest {
+    private static final long SEED = 4;
+
+    @Test
+    void mlpNamesParametersHierarchicallyByPosition() {
+        Sequential net = Mlp.builder(4).hidden(3, Activation.relu()).batchNorm().dropout(0.1).hidden(2, Activation.tanh())
+                .output(1).outputActivation(Activation.sigmoid()).build(new Random(SEED));
+        assertEquals(List.of("0.weight", "0.bias", "1.gamma", "1.beta", "4.weight", "4.bias", "5.gamma", "5.beta",
+                "8.weight", "8.bias"), List.copyOf(net.namedParameters().keySet()));
+        assertTrue(net.state().containsKey("1.running_mean") && net.state().containsKey("5.running_var"));
+        assertEquals(4 * 3 + 3 + 3 + 3 + 3 * 2 + 2 + 2 + 2 + 2 + 1, net.parameterCount());
+        assertEquals(10, net.layers().size());
+        net.eval();
+        for (Layer l : net.layers()) if (l instanceof Module) assertFalse(((Module) l).isTraining());
+        net.train(true);
+        assertTrue(((Module) net.layers().get(1)).isTraining());
+    }
+
+    @Test
+    void initialisersHaveTheirVariancesAndBiases() {
+        Random rng = new Random(SEED);
+        int in = 400;
+        int out = 300;
+        double[][] expected = {{1.0 / in, 0}, {2.0 / in, 0.01}, {2.0 / (in + out), 0}};
+        Init[] inits = {Init.normalFanIn(), Init.he(0.01), Init.glorot()};
+        for (int k = 0; k < inits.length; k++) {
+            Tensor w = inits[k].weight(rng, in, out);
+            double s = 0;
+            for (double v : w.data()) s += v * v;
+            double var = s / w.size();
+            // 120,000 draws: the sample variance within 3% of the target.
+            assertEquals(expected[k][0], var, 0.03 * expected[k][0], "initialiser " + k);
+            assertEquals(expected[k][1], inits[k].bias(), 0);
+        }
+        Linear l = new Linear(3, 2, Init.normalFanIn(0.05), rng);
+        assertArrayEquals(new double[] {0.05, 0.05}, l.bias().data(), 0);
+        assertArrayEquals(new double[6], new Linear(3, 2, Init.constant(0, 0), rng).weight().data(), 0);
+    }
+
+    @Test
+    void seededInitialisationIsReproducible() {
+        Sequential a = Mlp.builder(5).hidden(4, Activation.tanh()).output(3).build(new Random(SEED));
+        Sequential b = Mlp.builder(5).hidden(4, Activation.tanh()).output(3).build(new Random(SEED));
+        for (String k : a.state().keySet()) assertArrayEquals(a.state().get(k).data(), b.state().get(k).data(), 0, k);
+    }
+
+    @Test
+    void zeroGradForgetsAccumulatedGradients() {
+        Sequential net = Mlp.builder(2).hidden(2, Activation.tanh()).output(1).build(new Random(SEED));
+        try (Tape tape = Tape.open()) {
+            tape.backward(Ops.sum(net.forward(Tensor.ones(3, 2))));
+        }
+        assertTrue(net.parameters().stream().allMatch(p -> p.grad() != null));
+        net.zeroGrad();
+        for (Tensor p : net.parameters()) assertNull(p.grad());
+    }
+
+    @Test
+    void linearChecksItsInputShape() {
+        Linear l = new Linear(3, 2, new Random(SEED));
+        ShapeException e = assertThrows(ShapeException.class, () -> l.forward(Tensor.zeros(4, 5)));
+        assertTrue(e.getMessage().startsWith("linear") && e.getMessage().contains("[4,5]"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> Mlp.builder(3).hidden(2, Activation.relu()).build(new Random(1)));
+    }
+}
