@@ -11,7 +11,8 @@ import java.util.Random;
 
 /**
  * The main demo: gradients by reverse mode on the micrograd README expression, a small MLP's
- * gradients checked against finite differences, and forward mode (JVPs) agreeing with them.
+ * gradients checked against finite differences, forward mode (JVPs) agreeing with them, and a network
+ * trained on MNIST (or on generated data when MNIST is not cached).
  *
  * <p>Run from the project root: {@code mvn -q -Pdemo -DskipTests verify}.
  */
@@ -23,6 +24,14 @@ public final class Demo {
         System.out.println();
         micrograd();
         mlp();
+        mnist();
+    }
+
+    /** MNIST when the data is cached (or fetched on request), generated data otherwise. */
+    static void mnist() {
+        System.out.println("3. Training a network");
+        dev.wengert.nn.examples.MnistDemo.run(System.out, Boolean.getBoolean("wengert.fetch"));
+        System.out.println();
     }
 
     /** The expression from micrograd's README, in a few lines. */
