@@ -2,6 +2,7 @@ package dev.wengert.ops;
 
 import dev.wengert.core.Saved;
 import dev.wengert.core.Tensor;
+import dev.wengert.ops.kernel.MathKernels;
 
 /** {@code y = e^x}. dy/dx = y (the output is reused, nothing else saved): VJP {@code g y}, JVP {@code t y}. */
 final class Exp extends UnaryElementwise {
@@ -18,10 +19,7 @@ final class Exp extends UnaryElementwise {
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
         double[] xd = x[0].data();
         double[] y = new double[xd.length];
-        for (int i = 0; i < y.length; i++) {
-            double v = xd[i];
-            y[i] = Math.exp(v);
-        }
+        MathKernels.exp(xd, y);
         return like(x[0], y);
     }
 

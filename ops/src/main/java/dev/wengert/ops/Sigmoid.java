@@ -2,6 +2,7 @@ package dev.wengert.ops;
 
 import dev.wengert.core.Saved;
 import dev.wengert.core.Tensor;
+import dev.wengert.ops.kernel.MathKernels;
 
 /**
  * {@code y = σ(x) = 1 / (1 + e^{-x})}, evaluated without overflow for either sign of x.
@@ -17,20 +18,11 @@ final class Sigmoid extends UnaryElementwise {
         return "sigmoid";
     }
 
-    static double sigmoid(double v) {
-        if (v >= 0) return 1.0 / (1.0 + Math.exp(-v));
-        double e = Math.exp(v);
-        return e / (1.0 + e);
-    }
-
     @Override
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
         double[] xd = x[0].data();
         double[] y = new double[xd.length];
-        for (int i = 0; i < y.length; i++) {
-            double v = xd[i];
-            y[i] = sigmoid(v);
-        }
+        MathKernels.sigmoid(xd, y);
         return like(x[0], y);
     }
 

@@ -2,6 +2,7 @@ package dev.wengert.ops;
 
 import dev.wengert.core.Saved;
 import dev.wengert.core.Tensor;
+import dev.wengert.ops.kernel.MathKernels;
 
 /** {@code y = tanh x}. dy/dx = 1 - y²: VJP {@code g (1 - y²)}, JVP {@code t (1 - y²)}. */
 final class Tanh extends UnaryElementwise {
@@ -18,10 +19,7 @@ final class Tanh extends UnaryElementwise {
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
         double[] xd = x[0].data();
         double[] y = new double[xd.length];
-        for (int i = 0; i < y.length; i++) {
-            double v = xd[i];
-            y[i] = Math.tanh(v);
-        }
+        MathKernels.tanh(xd, y);
         return like(x[0], y);
     }
 
