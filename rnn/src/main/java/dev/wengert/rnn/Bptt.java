@@ -1,0 +1,111 @@
+package dev.wengert.rnn;
+
+import static dev.wengert.ops.Ops.add;
+
+import dev.wengert.core.ShapeException;
+import dev.wengert.core.Shapes;
+import dev.wengert.core.Tape;
+import dev.wengert.core.Tensor;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Full backpropagation through time: the whole sequence is recorded on one tape and the gradient of
+ * {@code L = Σ_t ℓ_t} is one reverse pass over it (sheet 000, Q5: the copies θ_t of the parameters at
+ * every step each get a gradient, and these are summed). Memory grows with T (every step's activations
+ * are kept until the backward pass); time is about three forward passes.
+ */
+public final class Bptt {
+    private Bptt() {}
+
+    /**
+     * The exact gradient of {@code L = Σ_{t<T} ℓ_t} over the sequence {@code xs} (each {@code [batch, m]}),
+     * starting from {@code s0} (null: the zero state). Steps are numbered from 0 for the loss.
+     */
+    public static SequenceGradient gradient(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss) {
+        checkInputs("bptt", net, xs);
+        return segment(net, s0 == null ? net.initialState(xs[0].dim(0)) : s0, xs, 0, xs.length, loss, null);
+    }
+
+    /**
+     * Records steps {@code from..to−1} on a fresh tape, starting from {@code state} treated as a constant
+     * (detached: no gradient flows into it), and returns the gradient of the sum of their losses. When
+     * {@code stateCotangent} is given (one tensor per state part, or null entries), the objective also
+     * includes {@code <stateCotangent, s_to>}: what checkpointed BPTT carries between segments.
+     */
+    static SequenceGradient segment(RecurrentNet net, Tensor[] state, Tensor[] xs, int from, int to, StepLoss loss,
+            Tensor[] stateCotangent) {
+        List<Tensor> params = net.parameters();
+        Tensor[] s = detach(state);
+        try (Tape tape = Tape.open()) {
+            Tensor total = null;
+            for (int t = from; t < to; t++) {
+                s = net.step(s, xs[t]);
+                Tensor l = lossAt(net, s, t, loss);
+                if (l != null) total = total == null ? l : add(total, l);
+            }
+            double value = total == null ? 0.0 : total.item();
+            Tensor[] grads = gradients(tape, params, total, s, stateCotangent, null);
+            return new SequenceGradient(value, Arrays.asList(grads), detach(s));
+        }
+    }
+
+    /** ℓ_t of the state s after step t, checked to be a scalar; null when step t has no loss. */
+    static Tensor lossAt(RecurrentNet net, Tensor[] s, int t, StepLoss loss) {
+        Tensor l = loss.at(t, net.output(net.cell().output(s)));
+        if (l != null && l.size() != 1) {
+            throw new ShapeException("loss: step " + t + " returned a tensor of shape " + Shapes.str(l.shape())
+                    + "; a step loss must be a scalar (sum or average over the batch)");
+        }
+        return l;
+    }
+
+    /**
+     * The gradients of {@code total + <cot, sEnd>} with respect to {@code params} followed by {@code extra}
+     * (zeros when there is nothing to differentiate).
+     */
+    static Tensor[] gradients(Tape tape, List<Tensor> params, Tensor total, Tensor[] sEnd, Tensor[] cot, Tensor[] extra) {
+        int ne = extra == null ? 0 : extra.length;
+        Tensor[] wrt = new Tensor[params.size() + ne];
+        for (int i = 0; i < params.size(); i++) wrt[i] = params.get(i);
+        for (int i = 0; i < ne; i++) wrt[params.size() + i] = extra[i];
+        int outs = total == null ? 0 : 1;
+        if (cot != null) for (Tensor c : cot) if (c != null) outs++;
+        if (outs == 0) {
+            Tensor[] z = new Tensor[wrt.length];
+            for (int i = 0; i < z.length; i++) z[i] = Tensor.zeros(wrt[i].shape());
+            return z;
+        }
+        Tensor[] ys = new Tensor[outs];
+        Tensor[] seeds = new Tensor[outs];
+        int k = 0;
+        if (total != null) ys[k++] = total;
+        if (cot != null) {
+            for (int i = 0; i < cot.length; i++) {
+                if (cot[i] == null) continue;
+                ys[k] = sEnd[i];
+                seeds[k++] = cot[i];
+            }
+        }
+        return tape.gradient(ys, seeds, wrt);
+    }
+
+    static Tensor[] detach(Tensor[] s) {
+        Tensor[] out = new Tensor[s.length];
+        for (int i = 0; i < s.length; i++) out[i] = s[i].detach();
+        return out;
+    }
+
+    static void checkInputs(String what, RecurrentNet net, Tensor[] xs) {
+        if (xs == null || xs.length == 0) throw new IllegalArgumentException(what + ": empty sequence");
+        int m = net.cell().inputSize();
+        int batch = xs[0].rank() == 2 ? xs[0].dim(0) : -1;
+        for (int t = 0; t < xs.length; t++) {
+            if (xs[t] == null || !xs[t].hasShape(batch, m)) {
+                throw new ShapeException(what + ": input x_" + t + " has shape "
+                        + (xs[t] == null ? "null" : Shapes.str(xs[t].shape())) + ", expected [" + batch + "," + m
+                        + "] (batch of x_0, inputs of " + net.cell().name() + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.wengert.rnn;
+
+import dev.wengert.core.ShapeException;
+import dev.wengert.core.Shapes;
+import dev.wengert.core.Tensor;
+import dev.wengert.nn.Module;
+import java.util.List;
+
+/**
+ * One step of a recurrent network, built from ops: {@code s_t = F(θ, s_{t−1}, x_t)}, where the state
+ * {@code s} is one or more tensors of shape {@code [batch, size]} (the vanilla RNN and the GRU have the
+ * single part {@code h}; the LSTM has {@code (h, c)}) and θ are the cell's named parameters.
+ *
+ * <p>The step is written as a function of its parameters ({@link #step(Tensor[], Tensor[], Tensor)}), so
+ * that the algorithms can differentiate it in either mode: BPTT records it on a tape, exact RTRL pushes
+ * a batch of tangents {@code (∂s_{t−1}/∂θ_j, e_j)} through it with forward mode, UORO pushes one. One
+ * state part is the cell's output {@code h_t}, which the readout and the losses see
+ * ({@link #outputPart()}).
+ *
+ * <p>Conventions: inputs {@code x_t} have shape {@code [batch, inputSize]}; weight matrices are stored
+ * as in the notes ({@code W h} with {@code W} of shape {@code [out, in]}, row i belonging to unit i), so
+ * the parameters of unit i are contiguous rows, which the fast RTRL kernels use.
+ */
+public abstract class Cell extends Module {
+    private final int inputSize;
+    private final int hiddenSize;
+
+    protected Cell(int inputSize, int hiddenSize) {
+        if (inputSize <= 0 || hiddenSize <= 0) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": sizes must be positive, got input "
+                    + inputSize + ", hidden " + hiddenSize);
+        }
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+    }
+
+    /** The number of input features m. */
+    public final int inputSize() {
+        return inputSize;
+    }
+
+    /** The number of units n of the output {@code h}. */
+    public final int hiddenSize() {
+        return hiddenSize;
+    }
+
+    /** The sizes of the state parts (each part has shape {@code [batch, size]}). */
+    public abstract int[] stateSizes();
+
+    /** Which state part is the output {@code h_t}. */
+    public int outputPart() {
+        return 0;
+    }
+
+    /** The number of state parts. */
+    public final int stateParts() {
+        return stateSizes().length;
+    }
+
+    /** The total state size per sequence (sum of {@link #stateSizes()}). */
+    public final int stateSize() {
+        int s = 0;
+        for (int n : stateSizes()) s += n;
+        return s;
+    }
+
+    /** The zero state {@code s_0} for a batch of sequences. */
+    public Tensor[] initialState(int batch) {
+        if (batch <= 0) throw new IllegalArgumentException(name() + ": batch must be positive, got " + batch);
+        int[] sizes = stateSizes();
+        Tensor[] s = new Tensor[sizes.length];
+        for (int i = 0; i < sizes.length; i++) s[i] = Tensor.zeros(batch, sizes[i]);
+        return s;
+    }
+
+    /**
+     * One step with the given parameter values (in the order of {@link #parameters()}): the new state
+     * from the previous state and the input {@code x} of shape {@code [batch, inputSize]}.
+     */
+    public abstract Tensor[] step(Tensor[] params, Tensor[] state, Tensor x);
+
+    /** One step with this cell's own parameters. */
+    public final Tensor[] step(Tensor[] state, Tensor x) {
+        return step(params(), state, x);
+    }
+
+    private Tensor[] paramCache;
+
+    /** This cell's parameter tensors in order (the live tensors, not copies; do not modify the array). */
+    final Tensor[] params() {
+        if (paramCache == null) paramCache = parameters().toArray(new Tensor[0]);
+        return paramCache;
+    }
+
+    /** The output {@code h_t} of a state. */
+    public final Tensor output(Tensor[] state) {
+        return state[outputPart()];
+    }
+
+    /** A short name for messages, e.g. {@code lstm(32→64)}. */
+    public String name() {
+        return getClass().getSimpleName() + "(" + inputSize + "→" + hiddenSize + ")";
+    }
+
+    /** Checks the arguments of {@link #step(Tensor[], Tensor[], Tensor)}; returns the batch size. */
+    protected final int checkStep(Tensor[] params, Tensor[] state, Tensor x) {
+        List<Tensor> own = parameters();
+        if (params.length != own.size()) {
+            throw new IllegalArgumentException(name() + ".step: " + params.length + " parameters given, the cell has "
+                    + own.size());
+        }
+        for (int i = 0; i < params.length; i++) {
+            if (!params[i].sameShape(own.get(i))) {
+                throw new ShapeException(name() + ".step: parameter " + i + " has shape " + Shapes.str(params[i].shape())
+                        + ", expected " + Shapes.str(own.get(i).shape()));
+            }
+        }
+        if (x.rank() != 2 || x.dim(1) != inputSize) {
+            throw new ShapeException(name() + ".step: input x has shape " + Shapes.str(x.shape()) + ", expected [batch,"
+                    + inputSize + "]");
+        }
+        int[] sizes = stateSizes();
+        if (state.length != sizes.length) {
+            throw new IllegalArgumentException(name() + ".step: " + state.length + " state parts given, the cell has "
+                    + sizes.length);
+        }
+        int batch = x.dim(0);
+        for (int i = 0; i < sizes.length; i++) {
+            if (!state[i].hasShape(batch, sizes[i])) {
+                throw new ShapeException(name() + ".step: state part " + i + " has shape " + Shapes.str(state[i].shape())
+                        + ", expected [" + batch + "," + sizes[i] + "] (batch of x: " + batch + ")");
+            }
+        }
+        return batch;
+    }
+
+    /** N(0, 1/fanIn) entries of shape {@code [out, in]}: the notes' initialisation, rows per unit. */
+    protected static Tensor normalRows(java.util.Random rng, int out, int in) {
+        Tensor w = Tensor.randn(rng, out, in);
+        double[] d = w.mutableData();
+        double s = Math.sqrt(1.0 / in);
+        for (int i = 0; i < d.length; i++) d[i] *= s;
+        return w;
+    }
+
+    /** {@code W v} for a batch of row vectors v ({@code [batch, in]}) and W of shape {@code [out, in]}. */
+    protected static Tensor linear(Tensor v, Tensor w) {
+        return dev.wengert.ops.Ops.matmul(v, w, false, true);
+    }
+}

@@ -1,0 +1,232 @@
+package dev.wengert.rnn;
+
+import dev.wengert.core.ShapeException;
+import dev.wengert.core.Shapes;
+import dev.wengert.core.Tape;
+import dev.wengert.core.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A learner that computes gradients forwards in time, step by step, as the sequence arrives: exact RTRL
+ * ({@link Rtrl}) and its approximations ({@link Snap1}, {@link Uoro}). Each carries, besides the state
+ * {@code s_t}, some form of the influence matrix {@code M_t = ∂s_t/∂θ}, updated by the RTRL recursion
+ * (sheet 000, eq. 5.1)
+ * <pre>  M_t = (∂s_t/∂s_{t−1}) M_{t−1} + ∂s_t/∂θ_t      (M_0 = 0)</pre>
+ * and turns it into the gradient of the step's loss at once:
+ * {@code ∂ℓ_t/∂θ = (∂ℓ_t/∂h_t) M_t^{(h)}}, where {@code ∂ℓ_t/∂h_t} comes from a small reverse pass through
+ * the readout and the loss. The readout's own gradient is exact and immediate.
+ *
+ * <p>{@link #step} returns ℓ_t, makes the step's gradient available ({@link #stepGradient}) and adds it to
+ * the running sum ({@link #gradient}). Without parameter updates the running sum over a sequence is the
+ * gradient of {@code L = Σ_t ℓ_t} (exact for RTRL). For online learning ({@link OnlineLearning}) the
+ * parameters are updated after every step and the recursion simply carries on: {@code M_{t−1}} was
+ * computed under the old parameters, so it goes stale (sheet 000, Q5), which is harmless for small
+ * learning rates.
+ */
+public abstract class ForwardLearner {
+    protected final RecurrentNet net;
+    protected final Cell cell;
+    protected final int batch;
+    /** The number of cell parameter scalars: the width of the influence matrix. */
+    protected final int p;
+    protected Tensor[] state;
+
+    private final List<Tensor> params;
+    private final Tensor[] cellParams;
+    private final List<Tensor> readoutParams;
+    private final int[] offsets;
+    private final SequenceGradient.Sum total;
+    private final double[] cellGrad;
+    private List<Tensor> stepGrad;
+    private boolean hasStepGrad;
+    private Tensor[] lastReadoutGrad;
+    private int steps;
+
+    protected ForwardLearner(RecurrentNet net, int batch) {
+        if (batch < 1) throw new IllegalArgumentException(getClass().getSimpleName() + ": batch must be positive, got " + batch);
+        this.net = net;
+        this.cell = net.cell();
+        this.batch = batch;
+        long pl = net.cellParameterCount();
+        if (pl > Integer.MAX_VALUE - 8) {
+            throw new MemoryGuard.InsufficientMemoryException(getClass().getSimpleName() + ": " + cell.name() + " has p = "
+                    + pl + " parameters, more than a Java array holds", pl * 8, MemoryGuard.availableBytes());
+        }
+        this.p = (int) pl;
+        this.params = net.parameters();
+        this.cellParams = cell.params();
+        this.readoutParams = net.readoutParameters();
+        this.offsets = new int[cellParams.length + 1];
+        for (int i = 0; i < cellParams.length; i++) offsets[i + 1] = offsets[i] + cellParams[i].size();
+        this.total = new SequenceGradient.Sum(params);
+        this.cellGrad = new double[p];
+        this.state = cell.initialState(batch);
+    }
+
+    /**
+     * Advances one step with input {@code x} ({@code [batch, m]}), computes ℓ_t = {@code loss.at(t, y_t)}
+     * and the step's gradient (estimate) with the current parameters; returns ℓ_t (0 when step t has no
+     * loss).
+     */
+    public final double step(int t, Tensor x, StepLoss loss) {
+        if (!x.hasShape(batch, cell.inputSize())) {
+            throw new ShapeException(getClass().getSimpleName() + ".step: x_" + t + " has shape " + Shapes.str(x.shape())
+                    + ", expected [" + batch + "," + cell.inputSize() + "]");
+        }
+        Tensor[] next = advance(x);
+        Tensor hv = cell.output(next).detach().requiresGrad();
+        double[] gh = null;
+        double value = 0;
+        Tensor[] readoutGrad = null;
+        try (Tape tape = Tape.open()) {
+            Tensor lt = loss.at(t, net.output(hv));
+            if (lt != null) {
+                if (lt.size() != 1) {
+                    throw new ShapeException("loss: step " + t + " returned a tensor of shape " + Shapes.str(lt.shape())
+                            + "; a step loss must be a scalar");
+                }
+                value = lt.item();
+                Tensor[] wrt = new Tensor[1 + readoutParams.size()];
+                wrt[0] = hv;
+                for (int i = 0; i < readoutParams.size(); i++) wrt[i + 1] = readoutParams.get(i);
+                Tensor[] g;
+                if (lt.isLeaf() && !lt.isVariable()) { // a constant loss: nothing to differentiate
+                    g = new Tensor[wrt.length];
+                    for (int i = 0; i < g.length; i++) g[i] = Tensor.zeros(wrt[i].shape());
+                } else {
+                    g = tape.gradient(lt, wrt);
+                }
+                gh = g[0].data();
+                readoutGrad = g;
+            }
+        }
+        java.util.Arrays.fill(cellGrad, 0.0);
+        propagate(x, next, gh, cellGrad);
+        state = next;
+        steps++;
+        stepGrad = null;
+        hasStepGrad = gh != null;
+        if (gh == null) return 0.0;
+        // Summed without building tensors: the step gradient is only materialised if asked for.
+        for (int i = 0; i < cellParams.length; i++) {
+            double[] a = total.g[i];
+            int off = offsets[i];
+            for (int j = 0; j < a.length; j++) a[j] += cellGrad[off + j];
+        }
+        for (int i = 0; i < readoutParams.size(); i++) {
+            double[] a = total.g[cellParams.length + i];
+            double[] d = readoutGrad[i + 1].data();
+            for (int j = 0; j < a.length; j++) a[j] += d[j];
+        }
+        lastReadoutGrad = readoutGrad;
+        total.loss += value;
+        return value;
+    }
+
+    /**
+     * Computes the next state {@code s_t} (values only) from the current {@link #state} and {@code x},
+     * with the current parameters, keeping whatever {@link #propagate} will need.
+     */
+    protected abstract Tensor[] advance(Tensor x);
+
+    /**
+     * Updates the influence matrix (or its approximation) from {@code M_{t−1}} to {@code M_t}, and when
+     * {@code gh} (the cotangent {@code ∂ℓ_t/∂h_t}, {@code batch × n} row-major) is not null, adds
+     * {@code gh · M_t^{(h)}} (one entry per cell parameter, in parameter order) into {@code grad}.
+     * {@link #state} still holds {@code s_{t−1}}; {@code next} is {@code s_t}.
+     */
+    protected abstract void propagate(Tensor x, Tensor[] next, double[] gh, double[] grad);
+
+    /** Resets the influence matrix (or its approximation) to zero: the state is then a constant. */
+    protected abstract void resetInfluence();
+
+    /**
+     * The gradient (estimate) of the last step's loss, aligned with the network's parameters; null when it
+     * had no loss. Valid until the next step.
+     */
+    public final List<Tensor> stepGradient() {
+        if (!hasStepGrad) return null;
+        if (stepGrad == null) {
+            List<Tensor> sg = new ArrayList<>(params.size());
+            for (int i = 0; i < cellParams.length; i++) {
+                sg.add(Tensor.wrap(java.util.Arrays.copyOfRange(cellGrad, offsets[i], offsets[i + 1]),
+                        cellParams[i].shape()));
+            }
+            for (int i = 0; i < readoutParams.size(); i++) sg.add(lastReadoutGrad[i + 1]);
+            stepGrad = Collections.unmodifiableList(sg);
+        }
+        return stepGrad;
+    }
+
+    /** The sum of the step gradients since the start or the last {@link #zeroGradient()}, with the summed loss and the state. */
+    public final SequenceGradient gradient() {
+        return total.result(state);
+    }
+
+    /** Forgets the summed gradient and loss (the state and influence carry on). */
+    public final void zeroGradient() {
+        total.zero();
+    }
+
+    /** The current state {@code s_t} (detached values). */
+    public final Tensor[] state() {
+        return state.clone();
+    }
+
+    /**
+     * Sets the state (e.g. zero at the start of a new sequence) and resets the influence matrix to zero,
+     * as if the state were a constant input: no gradient flows into the steps before.
+     */
+    public final void reset(Tensor[] s) {
+        Tensor[] fresh = s == null ? cell.initialState(batch) : s;
+        int[] sizes = cell.stateSizes();
+        if (fresh.length != sizes.length) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".reset: " + fresh.length
+                    + " state parts, the cell has " + sizes.length);
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            if (!fresh[i].hasShape(batch, sizes[i])) {
+                throw new ShapeException(getClass().getSimpleName() + ".reset: state part " + i + " has shape "
+                        + Shapes.str(fresh[i].shape()) + ", expected [" + batch + "," + sizes[i] + "]");
+            }
+        }
+        state = Bptt.detach(fresh);
+        hasStepGrad = false;
+        stepGrad = null;
+        resetInfluence();
+    }
+
+    /** The number of steps taken. */
+    public final int steps() {
+        return steps;
+    }
+
+    public final RecurrentNet net() {
+        return net;
+    }
+
+    public final int batch() {
+        return batch;
+    }
+
+    /** The cell parameters' offsets in the flat parameter vector (length = tensors + 1). */
+    protected final int[] offsets() {
+        return offsets.clone();
+    }
+
+    /** The cell's live parameter tensors, in order. */
+    protected final Tensor[] cellParams() {
+        return cellParams;
+    }
+
+    /** Runs a learner over a whole sequence from the zero state and returns the summed gradient. */
+    public static SequenceGradient run(ForwardLearner learner, Tensor[] xs, StepLoss loss) {
+        Bptt.checkInputs(learner.getClass().getSimpleName(), learner.net, xs);
+        learner.reset(null);
+        learner.zeroGradient();
+        for (int t = 0; t < xs.length; t++) learner.step(t, xs[t], loss);
+        return learner.gradient();
+    }
+}

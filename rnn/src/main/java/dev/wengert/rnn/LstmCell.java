@@ -1,0 +1,142 @@
+package dev.wengert.rnn;
+
+import static dev.wengert.ops.Ops.add;
+import static dev.wengert.ops.Ops.mul;
+import static dev.wengert.ops.Ops.sigmoid;
+import static dev.wengert.ops.Ops.tanh;
+
+import dev.wengert.core.ShapeException;
+import dev.wengert.core.Shapes;
+import dev.wengert.core.Tensor;
+import java.util.Random;
+
+/**
+ * The LSTM in the notes' parametrisation (sheet 004, question 2): separate matrices and biases for the
+ * forget, input and output gates and the cell candidate,
+ * <pre>
+ *   f_t = σ(W^{f,h} h_{t−1} + W^{f,x} x_t + b_f)
+ *   i_t = σ(W^{i,h} h_{t−1} + W^{i,x} x_t + b_i)
+ *   o_t = σ(W^{o,h} h_{t−1} + W^{o,x} x_t + b_o)
+ *   c̃_t = tanh(W^{c,h} h_{t−1} + W^{c,x} x_t + b_c)
+ *   c_t = f_t ⊙ c_{t−1} + i_t ⊙ c̃_t
+ *   h_t = o_t ⊙ tanh(c_t)
+ * </pre>
+ *
+ * <p>Parameters, in order, for gates g = f, i, o, c: {@code W_gh} {@code [n, n]}, {@code W_gx}
+ * {@code [n, m]}, {@code b_g} {@code [n]}; {@code p = 4(n² + nm + n)}. State: {@code (h, c)}, each
+ * {@code [batch, n]}; the output is h (part 0).
+ */
+public final class LstmCell extends Cell {
+    /** The gates in parameter order. */
+    public static final String[] GATES = {"f", "i", "o", "c"};
+
+    private final Tensor[] wh = new Tensor[4];
+    private final Tensor[] wx = new Tensor[4];
+    private final Tensor[] b = new Tensor[4];
+
+    /**
+     * Weights from N(0, 1/fan_in), biases 0 except the forget gate's, {@code b_f = forgetBias} (1 is the
+     * usual choice: the cell remembers by default at the start of training).
+     */
+    public LstmCell(int inputSize, int hiddenSize, double forgetBias, Random rng) {
+        super(inputSize, hiddenSize);
+        int n = hiddenSize;
+        for (int g = 0; g < 4; g++) {
+            wh[g] = addParameter("W_" + GATES[g] + "h", normalRows(rng, n, n));
+            wx[g] = addParameter("W_" + GATES[g] + "x", normalRows(rng, n, inputSize));
+            b[g] = addParameter("b_" + GATES[g], Tensor.full(g == 0 ? forgetBias : 0.0, n));
+        }
+    }
+
+    /** Like {@link #LstmCell(int, int, double, Random)} with forget bias 1. */
+    public LstmCell(int inputSize, int hiddenSize, Random rng) {
+        this(inputSize, hiddenSize, 1.0, rng);
+    }
+
+    /**
+     * A cell with the given weights (copied), each array in gate order f, i, o, c: {@code wh[g]} of shape
+     * {@code [n, n]}, {@code wx[g]} {@code [n, m]}, {@code b[g]} {@code [n]}.
+     */
+    public LstmCell(Tensor[] wh, Tensor[] wx, Tensor[] b) {
+        super(checked(wh, wx, b)[0], checked(wh, wx, b)[1]);
+        for (int g = 0; g < 4; g++) {
+            this.wh[g] = addParameter("W_" + GATES[g] + "h", wh[g].copy());
+            this.wx[g] = addParameter("W_" + GATES[g] + "x", wx[g].copy());
+            this.b[g] = addParameter("b_" + GATES[g], b[g].copy());
+        }
+    }
+
+    /**
+     * A scalar LSTM (n = m = 1) from the twelve numbers of the notes, in the order
+     * {@code W^{f,h}, W^{f,x}, b_f, W^{i,h}, W^{i,x}, b_i, W^{o,h}, W^{o,x}, b_o, W^{c,h}, W^{c,x}, b_c}.
+     */
+    public static LstmCell scalar(double... w) {
+        if (w.length != 12) throw new IllegalArgumentException("LstmCell.scalar: needs 12 numbers, got " + w.length);
+        Tensor[] wh = new Tensor[4];
+        Tensor[] wx = new Tensor[4];
+        Tensor[] b = new Tensor[4];
+        for (int g = 0; g < 4; g++) {
+            wh[g] = Tensor.of(new double[] {w[3 * g]}, 1, 1);
+            wx[g] = Tensor.of(new double[] {w[3 * g + 1]}, 1, 1);
+            b[g] = Tensor.vector(w[3 * g + 2]);
+        }
+        return new LstmCell(wh, wx, b);
+    }
+
+    private static int[] checked(Tensor[] wh, Tensor[] wx, Tensor[] b) {
+        if (wh.length != 4 || wx.length != 4 || b.length != 4) {
+            throw new IllegalArgumentException("LstmCell: needs 4 gates (f, i, o, c) of each of W_gh, W_gx, b_g; got "
+                    + wh.length + ", " + wx.length + ", " + b.length);
+        }
+        int n = wh[0].rank() == 2 ? wh[0].dim(0) : -1;
+        int m = wx[0].rank() == 2 ? wx[0].dim(1) : -1;
+        for (int g = 0; g < 4; g++) {
+            if (n <= 0 || m <= 0 || !wh[g].hasShape(n, n) || !wx[g].hasShape(n, m) || !b[g].hasShape(n)) {
+                throw new ShapeException("LstmCell: gate " + GATES[g] + " has W_" + GATES[g] + "h "
+                        + Shapes.str(wh[g].shape()) + ", W_" + GATES[g] + "x " + Shapes.str(wx[g].shape()) + ", b_"
+                        + GATES[g] + " " + Shapes.str(b[g].shape()) + "; expected [n,n], [n,m], [n] with n = " + n
+                        + ", m = " + m);
+            }
+        }
+        return new int[] {m, n};
+    }
+
+    @Override
+    public int[] stateSizes() {
+        return new int[] {hiddenSize(), hiddenSize()};
+    }
+
+    @Override
+    public Tensor[] step(Tensor[] params, Tensor[] state, Tensor x) {
+        checkStep(params, state, x);
+        Tensor h = state[0];
+        Tensor c = state[1];
+        Tensor f = sigmoid(pre(params, 0, h, x));
+        Tensor i = sigmoid(pre(params, 1, h, x));
+        Tensor o = sigmoid(pre(params, 2, h, x));
+        Tensor cand = tanh(pre(params, 3, h, x));
+        Tensor cNew = add(mul(f, c), mul(i, cand));
+        Tensor hNew = mul(o, tanh(cNew));
+        return new Tensor[] {hNew, cNew};
+    }
+
+    /** The pre-activation of gate g: {@code W_gh h + W_gx x + b_g}. */
+    private static Tensor pre(Tensor[] params, int g, Tensor h, Tensor x) {
+        return add(add(linear(h, params[3 * g]), linear(x, params[3 * g + 1])), params[3 * g + 2]);
+    }
+
+    /** {@code W_gh} of gate g (0 = f, 1 = i, 2 = o, 3 = c), the live parameter. */
+    public Tensor wh(int g) {
+        return wh[g];
+    }
+
+    /** {@code W_gx} of gate g, the live parameter. */
+    public Tensor wx(int g) {
+        return wx[g];
+    }
+
+    /** {@code b_g} of gate g, the live parameter. */
+    public Tensor bias(int g) {
+        return b[g];
+    }
+}

@@ -1,0 +1,35 @@
+package dev.wengert.rnn;
+
+import dev.wengert.core.Tensor;
+import dev.wengert.nn.Optimizer;
+
+/**
+ * Online learning with a forward-in-time learner (exact RTRL, SnAp-1, UORO): after every step t the
+ * parameters are updated with the gradient of that step's loss, {@code θ ← update(θ, ∂ℓ_t/∂θ)}, and the
+ * state and the influence matrix are carried on unchanged. The influence matrix was built under the
+ * parameters of earlier steps, so after an update it is no longer exactly {@code ∂s_t/∂θ} at the new θ:
+ * the sensitivities go stale (sheet 000, Q5). For small learning rates the error is small, and nothing
+ * has to wait for the end of a sequence, which is RTRL's point.
+ */
+public final class OnlineLearning {
+    private OnlineLearning() {}
+
+    /**
+     * Runs steps {@code from..to−1} of the stream {@code xs} (inputs {@code [batch, m]}), updating the
+     * parameters with {@code optimizer} (built over {@code learner.net().parameters()}) after every step
+     * that has a loss. Returns the losses ℓ_t of those steps (each computed before its update).
+     */
+    public static double[] run(ForwardLearner learner, Optimizer optimizer, Tensor[] xs, int from, int to, StepLoss loss) {
+        if (optimizer.parameters().size() != learner.net().parameters().size()) {
+            throw new IllegalArgumentException("online: the optimiser updates " + optimizer.parameters().size()
+                    + " tensors but the network has " + learner.net().parameters().size()
+                    + "; build it over net.parameters()");
+        }
+        double[] losses = new double[to - from];
+        for (int t = from; t < to; t++) {
+            losses[t - from] = learner.step(t, xs[t], loss);
+            if (learner.stepGradient() != null) optimizer.step(learner.stepGradient());
+        }
+        return losses;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.wengert.rnn;
+
+import static dev.wengert.ops.Ops.add;
+import static dev.wengert.ops.Ops.tanh;
+
+import dev.wengert.core.ShapeException;
+import dev.wengert.core.Shapes;
+import dev.wengert.core.Tensor;
+import java.util.Random;
+
+/**
+ * The vanilla tanh RNN: {@code h_t = tanh(W_hh h_{t−1} + W_xh x_t + b)}.
+ *
+ * <p>Parameters, in order: {@code W_hh} {@code [n, n]}, {@code W_xh} {@code [n, m]}, {@code b} {@code [n]};
+ * {@code p = n² + nm + n} scalars. State: {@code h} of shape {@code [batch, n]}.
+ */
+public final class RnnCell extends Cell {
+    private final Tensor whh;
+    private final Tensor wxh;
+    private final Tensor b;
+
+    /** Weights from N(0, 1/fan_in) (the notes' initialisation), zero bias. */
+    public RnnCell(int inputSize, int hiddenSize, Random rng) {
+        this(normalRows(rng, hiddenSize, hiddenSize), normalRows(rng, hiddenSize, inputSize), Tensor.zeros(hiddenSize));
+    }
+
+    /** A cell with the given weights (copied): {@code whh [n, n]}, {@code wxh [n, m]}, {@code b [n]}. */
+    public RnnCell(Tensor whh, Tensor wxh, Tensor b) {
+        super(checked(whh, wxh, b)[0], checked(whh, wxh, b)[1]);
+        this.whh = addParameter("W_hh", whh.copy());
+        this.wxh = addParameter("W_xh", wxh.copy());
+        this.b = addParameter("b", b.copy());
+    }
+
+    /** {m, n} after checking the weight shapes. */
+    private static int[] checked(Tensor whh, Tensor wxh, Tensor b) {
+        int n = whh.rank() == 2 ? whh.dim(0) : -1;
+        int m = wxh.rank() == 2 ? wxh.dim(1) : -1;
+        if (n <= 0 || m <= 0 || !whh.hasShape(n, n) || !wxh.hasShape(n, m) || !b.hasShape(n)) {
+            throw new ShapeException("RnnCell: weights of shapes W_hh " + Shapes.str(whh.shape()) + ", W_xh "
+                    + Shapes.str(wxh.shape()) + ", b " + Shapes.str(b.shape()) + " do not fit together (expected [n,n], "
+                    + "[n,m], [n])");
+        }
+        return new int[] {m, n};
+    }
+
+    @Override
+    public int[] stateSizes() {
+        return new int[] {hiddenSize()};
+    }
+
+    @Override
+    public Tensor[] step(Tensor[] params, Tensor[] state, Tensor x) {
+        checkStep(params, state, x);
+        return new Tensor[] {tanh(add(add(linear(state[0], params[0]), linear(x, params[1])), params[2]))};
+    }
+
+    /** The recurrent matrix {@code W_hh} (the live parameter). */
+    public Tensor whh() {
+        return whh;
+    }
+
+    /** The input matrix {@code W_xh} (the live parameter). */
+    public Tensor wxh() {
+        return wxh;
+    }
+
+    /** The bias {@code b} (the live parameter). */
+    public Tensor bias() {
+        return b;
+    }
+}

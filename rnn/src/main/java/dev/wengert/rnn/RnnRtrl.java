@@ -1,0 +1,227 @@
+package dev.wengert.rnn;
+
+import dev.wengert.core.Tensor;
+import dev.wengert.ops.kernel.Gemm;
+import java.util.Locale;
+
+/**
+ * Exact RTRL for the vanilla tanh RNN ({@link RnnCell}), exploiting its structure. With
+ * {@code a_t = W h_{t−1} + U x_t + b}, {@code h_t = tanh(a_t)}, {@code D_t = diag(1 − h_t²)} and θ =
+ * (W, U, b) flattened in parameter order ({@code p = n² + nm + n}), the influence matrix
+ * {@code M_t = ∂h_t/∂θ} ({@code n × p}) follows
+ * <pre>
+ *   M_t = D_t (W M_{t−1} + Ī_t),   Ī_t[i, W_ij] = h_{t−1,j},  Ī_t[i, U_ij] = x_{t,j},  Ī_t[i, b_i] = 1
+ * </pre>
+ * The immediate Jacobian Ī_t touches only unit i's own parameters in row i, so it is added in O(p)
+ * without being formed; the rest is one {@code n × n} by {@code n × p} matrix product per step
+ * ({@link Gemm}), 2n²p = O(n⁴) flops.
+ *
+ * <p>How the step is organised so that the product is almost all the work. The learner stores the
+ * unscaled {@code Ã_t = W M_{t−1} + Ī_t} (so {@code M_t = D_t Ã_t}) and folds the row scaling into the
+ * small matrix: {@code W M_{t−1} = (W D_{t−1}) Ã_{t−1}}, an n × n rescaling instead of an n × p one. The
+ * gradient of the step's loss rides along as one extra row of the same product: with
+ * {@code u = (∂ℓ_t/∂h_t) ⊙ diag(D_t)},
+ * <pre>  ∂ℓ_t/∂θ = (∂ℓ_t/∂h_t) M_t = uᵀ Ã_t = (uᵀ W D_{t−1}) Ã_{t−1} + uᵀ Ī_t</pre>
+ * so each step is one product {@code [W D_{t−1}; uᵀ W D_{t−1}] Ã_{t−1}} ({@code (n+1) × n} by
+ * {@code n × p}) written into the second of two buffers, plus O(p) for the immediate terms. For a batch of
+ * B sequences each has its own D, so each has its own product over its p columns.
+ *
+ * <p>Threads: the columns are cut into panels small enough that {@link Gemm} runs each on the calling
+ * thread, and the panels are shared among this learner's threads; every column is computed by the same
+ * code whatever the thread count, so results do not depend on it. Nothing is allocated in the step loop
+ * except the new state.
+ */
+public final class RnnRtrl extends ForwardLearner {
+    /** Overrides the panel width (columns), for tuning: system property {@code wengert.rtrl.panel}. */
+    static final int PANEL_OVERRIDE = Integer.getInteger("wengert.rtrl.panel", 0);
+
+    private final RnnCell rc;
+    private final int n;
+    private final int m;
+    private final int rows; // n + 1: the influence rows and the gradient row
+    private final int cols;
+    private final int panel;
+    private final int panelsPerSequence;
+    private final int tasks;
+    private double[] prev; // Ã_{t−1}: rows 0..n−1 (row n: the gradient of step t−1), columns b·p + j
+    private double[] next;
+    private final double[] d; // diag(D_t) per sequence
+    private final double[] dPrev; // diag(D_{t−1})
+    private final double[] lhs; // per sequence: [W D_{t−1}; uᵀ W D_{t−1}], (n+1) × n
+    private final double[] u;
+    private boolean fresh = true; // Ã_0 = 0: the first product can be skipped
+    // Inputs of the step being propagated (set before the parallel part, read-only inside it).
+    private double[] hPrev;
+    private double[] xd;
+    private boolean withGrad;
+
+    /** A learner for batches of {@code batch} sequences, using all available processors. */
+    public RnnRtrl(RecurrentNet net, int batch) {
+        this(net, batch, Parallel.defaultThreads());
+    }
+
+    /** A learner that splits each step over {@code threads} threads (1: single-threaded). */
+    public RnnRtrl(RecurrentNet net, int batch, int threads) {
+        super(net, batch);
+        if (!(net.cell() instanceof RnnCell)) {
+            throw new IllegalArgumentException("RnnRtrl: the fast kernel needs an RnnCell, got " + net.cell().name()
+                    + "; use GenericRtrl for other cells");
+        }
+        if (threads < 1) throw new IllegalArgumentException("RnnRtrl: threads must be positive, got " + threads);
+        this.rc = (RnnCell) net.cell();
+        this.n = rc.hiddenSize();
+        this.m = rc.inputSize();
+        this.rows = n + 1;
+        this.cols = Math.multiplyExact(batch, p);
+        int widest = panelWidth(rows, n);
+        // Small problems: the fork-join hand-off costs more than the work.
+        int wanted = (double) n * n * cols < 2e5 ? 1 : threads;
+        // Equal panels, as many in all as a multiple of the thread count, so no thread waits for another.
+        int panels = (p + widest - 1) / widest;
+        if (wanted > 1) {
+            int total = batch * panels;
+            total = ((total + wanted - 1) / wanted) * wanted;
+            panels = (total + batch - 1) / batch;
+        }
+        this.panel = Math.min(p, ((p + panels - 1) / panels + 7) & ~7);
+        this.panelsPerSequence = (p + panel - 1) / panel;
+        this.tasks = Math.min(wanted, batch * panelsPerSequence);
+        MemoryGuard.require("rtrl (fast, vanilla RNN)", String.format(Locale.ROOT,
+                "%s, batch %d: the influence matrix n × batch·p = %d × %d (p = n² + nm + n = %d), stored twice", rc.name(),
+                batch, n, cols, p), 2.0 * rows * cols, (double) rows * cols);
+        this.prev = new double[Math.multiplyExact(rows, cols)];
+        this.next = new double[Math.multiplyExact(rows, cols)];
+        this.d = new double[batch * n];
+        this.dPrev = new double[batch * n];
+        this.lhs = new double[batch * rows * n];
+        this.u = new double[batch * n];
+    }
+
+    /**
+     * Columns per panel: a product of {@code rows × width × depth} below {@link Gemm}'s threading threshold
+     * (about 128³), so that the learner's own threads share the panels; a multiple of 8.
+     */
+    static int panelWidth(int rows, int depth) {
+        if (PANEL_OVERRIDE > 0) return PANEL_OVERRIDE;
+        long w = (128L * 128 * 128 - 1) / ((long) rows * depth);
+        return (int) Math.max(64, Math.min(4096, w & ~7L));
+    }
+
+    /** The number of threads each step is split over. */
+    public int threads() {
+        return tasks;
+    }
+
+    @Override
+    protected Tensor[] advance(Tensor x) {
+        double[] hn = new double[batch * n];
+        StepKernels.rnn(rc, state[0].data(), x.data(), batch, hn, d);
+        return new Tensor[] {Tensor.wrap(hn, batch, n)};
+    }
+
+    @Override
+    protected void propagate(Tensor x, Tensor[] next, double[] gh, double[] grad) {
+        this.hPrev = state[0].data();
+        this.xd = x.data();
+        this.withGrad = gh != null;
+        double[] W = rc.whh().data();
+        for (int b = 0; b < batch; b++) {
+            int l = b * rows * n;
+            int db = b * n;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) lhs[l + i * n + j] = W[i * n + j] * dPrev[db + j];
+            }
+            if (withGrad) {
+                for (int i = 0; i < n; i++) u[db + i] = gh[db + i] * d[db + i];
+                int g = l + n * n;
+                java.util.Arrays.fill(lhs, g, g + n, 0.0);
+                for (int i = 0; i < n; i++) {
+                    double ui = u[db + i];
+                    if (ui == 0) continue;
+                    for (int j = 0; j < n; j++) lhs[g + j] += ui * lhs[l + i * n + j];
+                }
+            }
+        }
+        Parallel.run(tasks, this::work);
+        if (withGrad) {
+            int g = n * cols;
+            for (int b = 0; b < batch; b++) {
+                int base = g + b * p;
+                for (int j = 0; j < p; j++) grad[j] += this.next[base + j];
+            }
+        }
+        double[] swap = prev;
+        prev = this.next;
+        this.next = swap;
+        System.arraycopy(d, 0, dPrev, 0, d.length);
+        fresh = false;
+    }
+
+    private void work(int part) {
+        int total = batch * panelsPerSequence;
+        int first = (int) ((long) total * part / tasks);
+        int last = (int) ((long) total * (part + 1) / tasks);
+        int mRows = withGrad ? rows : n;
+        for (int q = first; q < last; q++) {
+            int b = q / panelsPerSequence;
+            int lo = (q % panelsPerSequence) * panel; // parameter range [lo, hi) of sequence b
+            int hi = Math.min(p, lo + panel);
+            int c0 = b * p + lo;
+            if (fresh) {
+                for (int r = 0; r < mRows; r++) java.util.Arrays.fill(next, r * cols + c0, r * cols + c0 + (hi - lo), 0.0);
+            } else {
+                Gemm.gemm(false, false, mRows, hi - lo, n, 1.0, lhs, b * rows * n, n, prev, c0, cols, 0.0, next, c0, cols);
+            }
+            addImmediate(b, lo, hi);
+        }
+    }
+
+    /**
+     * Adds Ī_t for sequence b, parameters [lo, hi): in row i, unit i's columns get (h_{t−1}, x_t, 1); the
+     * gradient row gets the same scaled by u_i.
+     */
+    private void addImmediate(int b, int lo, int hi) {
+        int nn = n * n;
+        int nm = n * m;
+        int base = b * p;
+        int gRow = n * cols + base;
+        for (int i = 0; i < n; i++) {
+            int row = i * cols + base;
+            double ui = withGrad ? u[b * n + i] : 0.0;
+            addRange(row, gRow, ui, i * n, n, hPrev, b * n, lo, hi);
+            addRange(row, gRow, ui, nn + i * m, m, xd, b * m, lo, hi);
+            int q = nn + nm + i;
+            if (q >= lo && q < hi) {
+                next[row + q] += 1.0;
+                if (withGrad) next[gRow + q] += ui;
+            }
+        }
+    }
+
+    private void addRange(int row, int gRow, double ui, int start, int len, double[] src, int srcOff, int lo, int hi) {
+        int from = Math.max(start, lo);
+        int to = Math.min(start + len, hi);
+        int s = srcOff - start;
+        for (int q = from; q < to; q++) next[row + q] += src[s + q];
+        if (withGrad) for (int q = from; q < to; q++) next[gRow + q] += ui * src[s + q];
+    }
+
+    @Override
+    protected void resetInfluence() {
+        java.util.Arrays.fill(prev, 0.0);
+        fresh = true;
+    }
+
+    /** A copy of the influence matrix {@code M_t = ∂h_t/∂θ} of sequence b: shape {@code [n, p]}. */
+    public Tensor influence(int b) {
+        double[] out = new double[n * p];
+        if (!fresh) {
+            for (int i = 0; i < n; i++) {
+                double di = dPrev[b * n + i];
+                int src = i * cols + b * p;
+                for (int j = 0; j < p; j++) out[i * p + j] = di * prev[src + j];
+            }
+        }
+        return Tensor.wrap(out, n, p);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.wengert.rnn;
+
+import dev.wengert.core.Tensor;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Cells stacked in layers: layer l reads the output {@code h_t^{(l−1)}} of the layer below at the same
+ * step (layer 0 reads {@code x_t}). The state is the concatenation of the layers' state parts, layer 0
+ * first; the output is the top layer's h. Parameters are the layers' in order, named
+ * {@code 0.W_hh}, {@code 1.W_hh}, ... A stack is itself a {@link Cell}, so every algorithm that works
+ * on cells made of ops (BPTT, TBPTT, generic RTRL, UORO) works on it.
+ */
+public final class StackedCell extends Cell {
+    private final List<Cell> layers;
+    private final int[] paramStart;
+    private final int[] stateStart;
+
+    public StackedCell(Cell... layers) {
+        super(first(layers).inputSize(), layers[layers.length - 1].hiddenSize());
+        for (int l = 1; l < layers.length; l++) {
+            if (layers[l].inputSize() != layers[l - 1].hiddenSize()) {
+                throw new IllegalArgumentException("StackedCell: layer " + l + " (" + layers[l].name() + ") reads "
+                        + layers[l].inputSize() + " inputs but layer " + (l - 1) + " (" + layers[l - 1].name()
+                        + ") outputs " + layers[l - 1].hiddenSize());
+            }
+        }
+        this.layers = List.of(layers);
+        paramStart = new int[layers.length + 1];
+        stateStart = new int[layers.length + 1];
+        for (int l = 0; l < layers.length; l++) {
+            addModule(Integer.toString(l), layers[l]);
+            paramStart[l + 1] = paramStart[l] + layers[l].parameters().size();
+            stateStart[l + 1] = stateStart[l] + layers[l].stateParts();
+        }
+    }
+
+    private static Cell first(Cell[] layers) {
+        if (layers == null || layers.length == 0) throw new IllegalArgumentException("StackedCell: no layers");
+        return layers[0];
+    }
+
+    /** The layers, bottom first. */
+    public List<Cell> layers() {
+        return Collections.unmodifiableList(layers);
+    }
+
+    @Override
+    public int[] stateSizes() {
+        int[] out = new int[stateStart[layers.size()]];
+        for (int l = 0; l < layers.size(); l++) {
+            int[] s = layers.get(l).stateSizes();
+            System.arraycopy(s, 0, out, stateStart[l], s.length);
+        }
+        return out;
+    }
+
+    @Override
+    public int outputPart() {
+        int top = layers.size() - 1;
+        return stateStart[top] + layers.get(top).outputPart();
+    }
+
+    @Override
+    public Tensor[] step(Tensor[] params, Tensor[] state, Tensor x) {
+        checkStep(params, state, x);
+        Tensor[] out = new Tensor[state.length];
+        Tensor in = x;
+        for (int l = 0; l < layers.size(); l++) {
+            Cell c = layers.get(l);
+            Tensor[] s = c.step(Arrays.copyOfRange(params, paramStart[l], paramStart[l + 1]),
+                    Arrays.copyOfRange(state, stateStart[l], stateStart[l + 1]), in);
+            System.arraycopy(s, 0, out, stateStart[l], s.length);
+            in = c.output(s);
+        }
+        return out;
+    }
+
+    @Override
+    public String name() {
+        StringBuilder sb = new StringBuilder("StackedCell[");
+        for (int l = 0; l < layers.size(); l++) sb.append(l == 0 ? "" : ", ").append(layers.get(l).name());
+        return sb.append(']').toString();
+    }
+}
