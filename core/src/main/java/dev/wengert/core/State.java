@@ -44,6 +44,7 @@ final class State {
 
     /** The tape to record on, or null when nothing is recorded. */
     Tape recording() {
-        return paused == 0 ? tape : null;
+        Tape t = tape;
+        return t != null && paused == t.pauseBase ? t : null;
     }
 }

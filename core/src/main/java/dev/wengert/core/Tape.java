@@ -35,27 +35,34 @@ import java.util.Map;
  * <p><b>Scopes.</b> Tapes are per thread: {@link #open()} makes a tape the thread's recording tape
  * until {@link #close()}; tapes nest, the innermost records. A gradient flows only through entries of
  * one tape: a path into another tape's values is an error (detach them). {@link #pause()} opens a
- * scope that records nothing.
+ * scope in which the current tape records nothing; a tape opened inside that scope does record.
  */
 public final class Tape implements AutoCloseable {
     private final Tape parent;
     private final Thread owner;
     private final boolean retain;
+    /**
+     * The thread's pause depth when this tape was opened: it records while the depth is back at this
+     * value, so a tape opened inside a {@link #pause()} scope (say, by a function that computes gradients
+     * of its own) records, and a pause opened inside it stops it.
+     */
+    final int pauseBase;
     private ArrayList<Node> nodes = new ArrayList<>();
     private boolean closed;
     /** Set while a recorded backward pass runs; VJPs read it through {@link Node#creatingGraph()}. */
     boolean creatingGraph;
 
-    private Tape(Tape parent, boolean retain) {
+    private Tape(Tape parent, boolean retain, int pauseBase) {
         this.parent = parent;
         this.owner = Thread.currentThread();
         this.retain = retain;
+        this.pauseBase = pauseBase;
     }
 
     /** Opens a tape on this thread; it records until closed and is released by each backward pass. */
     public static Tape open() {
         State s = State.get();
-        Tape t = new Tape(s.tape, false);
+        Tape t = new Tape(s.tape, false, s.paused);
         s.tape = t;
         return t;
     }
@@ -63,7 +70,7 @@ public final class Tape implements AutoCloseable {
     /** Opens a tape whose entries survive backward passes, for several gradients of one graph. */
     public static Tape openRetained() {
         State s = State.get();
-        Tape t = new Tape(s.tape, true);
+        Tape t = new Tape(s.tape, true, s.paused);
         s.tape = t;
         return t;
     }
@@ -213,7 +220,7 @@ public final class Tape implements AutoCloseable {
         s.forwardK = 0;
         if (record) {
             s.tape = this;
-            s.paused = 0;
+            s.paused = pauseBase;
             creatingGraph = true;
         } else {
             s.paused++;

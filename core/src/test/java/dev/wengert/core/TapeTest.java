@@ -151,6 +151,25 @@ class TapeTest {
     }
 
     @Test
+    void aTapeOpenedInsideAPauseRecordsAndAPauseInsideItStopsIt() {
+        Tensor x = Tensor.scalar(0.4).requiresGrad();
+        try (Tape outer = Tape.open(); Tape.Scope p = Tape.pause()) {
+            // A function that computes gradients of its own, called where nothing is recorded.
+            try (Tape inner = Tape.open()) {
+                assertTrue(Tape.isRecording());
+                Tensor y = sin(x);
+                assertEquals(Math.cos(0.4), inner.gradient(y, x)[0].item(), EXACT);
+                try (Tape.Scope q = Tape.pause()) {
+                    assertTrue(!Tape.isRecording());
+                }
+                assertTrue(Tape.isRecording());
+            }
+            assertTrue(!Tape.isRecording());
+            assertEquals(0, outer.size());
+        }
+    }
+
+    @Test
     void detachCutsTheGradient() {
         Tensor x = Tensor.scalar(2.0).requiresGrad();
         try (Tape tape = Tape.open()) {
