@@ -12,7 +12,8 @@ import java.util.Random;
 /**
  * The main demo: gradients by reverse mode on the micrograd README expression, a small MLP's
  * gradients checked against finite differences, forward mode (JVPs) agreeing with them, and a network
- * trained on MNIST (or on generated data when MNIST is not cached).
+ * trained on MNIST (or on generated data when MNIST is not cached), and BPTT against exact RTRL on a
+ * recurrent network.
  *
  * <p>Run from the project root: {@code mvn -q -Pdemo -DskipTests verify}.
  */
@@ -25,6 +26,14 @@ public final class Demo {
         micrograd();
         mlp();
         mnist();
+        recurrent();
+    }
+
+    /** BPTT against exact RTRL: the same gradient two ways, and what each costs. */
+    static void recurrent() {
+        System.out.println("4. Recurrent learning: BPTT and exact RTRL");
+        dev.wengert.rnn.examples.RtrlDemo.run(System.out);
+        System.out.println();
     }
 
     /** MNIST when the data is cached (or fetched on request), generated data otherwise. */
