@@ -7,9 +7,14 @@ package dev.wengert.core;
 final class Engine {
     private Engine() {}
 
-    static Tensor apply(Primitive p, Tensor[] x) {
-        State s = State.get();
-        int arity = p.arity();
+    /*
+     * Primitive.apply (a default method, small enough for the JIT to inline into the facade that calls
+     * it, where the op's class is known) calls the op's arity, shape and forward itself, so those calls
+     * need no interface dispatch; the engine's part comes before and after forward.
+     */
+
+    /** Checks the number of inputs and that none is null; the messages name the op. */
+    static void checkInputs(Primitive p, int arity, Tensor[] x) {
         if (arity >= 0 && x.length != arity) {
             throw new IllegalArgumentException(p.name() + ": expects " + arity + " input" + (arity == 1 ? "" : "s")
                     + ", got " + x.length);
@@ -17,22 +22,25 @@ final class Engine {
         for (int i = 0; i < x.length; i++) {
             if (x[i] == null) throw new NullPointerException(p.name() + ": input " + i + " is null");
         }
-        int[] shape = p.shape(x);
+    }
 
+    /**
+     * Before forward: where forward saves. A new tape node when the application is recorded (a tracked
+     * input, a recording tape), a scratch holder in forward mode or while kinks are logged, else the
+     * discarding sink.
+     */
+    static Saved begin(Primitive p, Tensor[] x) {
+        State s = State.get();
         Tape tape = s.recording();
-        long mask = tape == null ? 0L : tape.trackedMask(x);
-        Node node = null;
-        Saved saved;
-        if (mask != 0L) {
-            node = tape.newNode(p, x, mask, s.anomaly);
-            saved = node;
-        } else if (s.forwardK > 0 || s.branches != null) {
-            saved = Saved.fresh();
-        } else {
-            saved = Saved.DISCARD;
+        if (tape != null) {
+            long mask = tape.trackedMask(x);
+            if (mask != 0L) return tape.newNode(p, x, mask, s.anomaly);
         }
+        return s.forwardK > 0 || s.branches != null ? Saved.fresh() : Saved.DISCARD;
+    }
 
-        Tensor y = p.forward(x, shape, saved);
+    /** After forward: checks the output, records it, and runs the anomaly check, forward mode and kink log. */
+    static Tensor end(Primitive p, Tensor[] x, int[] shape, Saved saved, Tensor y) {
         if (y == null || !Shapes.same(y.shapeRef(), shape)) {
             throw new IllegalStateException(p.name() + ": forward returned "
                     + (y == null ? "null" : "shape " + Shapes.str(y.shapeRef())) + " but the shape rule says "
@@ -41,11 +49,13 @@ final class Engine {
         if (y.node != null || y.isVariable() || aliasesInput(y, x)) {
             y = y.detach(); // a fresh tensor object, so recording cannot change an existing one
         }
+        Node node = saved instanceof Node ? (Node) saved : null;
         if (node != null) {
             node.output = y;
             y.node = node;
-            tape.add(node);
+            node.tape.add(node);
         }
+        State s = State.get();
         if (s.anomaly) Anomaly.checkForward(p, x, y, node);
         if (s.forwardK > 0) propagateTangent(s, p, x, y, saved);
         if (s.branches != null && p.hasKinks()) s.branches.add(p, p.branch(x, y, saved));

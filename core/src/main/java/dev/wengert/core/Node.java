@@ -12,8 +12,8 @@ public final class Node extends Saved {
     private Tensor[] inputs;
     Tensor output;
     final Tape tape;
-    /** Position in the tape's current segment. */
-    final int index;
+    /** Position in the tape's current segment, set when the node is added after its forward pass. */
+    int index = -1;
     /** Bit i: input i is tracked on this tape, so it needs a cotangent (all bits set past 63 inputs). */
     private final long gradMask;
     /** Sum of the inputs' versions when recorded: an in-place update since then changes it. */
@@ -24,11 +24,10 @@ public final class Node extends Saved {
     StackTraceElement site;
     private boolean released;
 
-    Node(Primitive op, Tensor[] inputs, Tape tape, int index, long gradMask) {
+    Node(Primitive op, Tensor[] inputs, Tape tape, long gradMask) {
         this.op = op;
         this.inputs = inputs;
         this.tape = tape;
-        this.index = index;
         this.gradMask = gradMask;
         this.mutations = Tensor.mutations();
         this.versionSum = versionSum(inputs);

@@ -146,12 +146,13 @@ public final class Tape implements AutoCloseable {
     }
 
     Node newNode(Primitive p, Tensor[] x, long mask, boolean anomaly) {
-        Node n = new Node(p, x, this, nodes.size(), mask);
+        Node n = new Node(p, x, this, mask);
         if (anomaly) n.site = Anomaly.userSite(p);
         return n;
     }
 
     void add(Node n) {
+        n.index = nodes.size();
         nodes.add(n);
     }
 
@@ -265,12 +266,22 @@ public final class Tape implements AutoCloseable {
             Tensor[] result = new Tensor[wrt.length];
             Tensor[] intermediate = wantedAt == null ? null : new Tensor[n];
 
+            // Entries are released as the loop passes them (they are in cache then; a separate pass over
+            // a long tape costs a cache miss each). A failure inside the loop (a NaN in anomaly mode, a
+            // path into a released or foreign entry) leaves the graph released: retrying cannot succeed.
+            boolean release = !retain && !record;
+            if (release) {
+                for (int i = n - 1; i > start; i--) nodes.get(i).release();
+            }
             for (int i = start; i >= 0; i--) {
                 Tensor g = cot[i];
-                if (g == null) continue;
+                Node node = nodes.get(i);
+                if (g == null) {
+                    if (release) node.release();
+                    continue;
+                }
                 cot[i] = null;
                 if (intermediate != null && wantedAt[i] >= 0) intermediate[i] = g;
-                Node node = nodes.get(i);
                 node.checkUsable();
                 Primitive op = node.op();
                 Tensor[] gx = op.vjp(g, node);
@@ -300,6 +311,7 @@ public final class Tape implements AutoCloseable {
                         addLeaf(leafCot, leafOwned, xj, c, record);
                     }
                 }
+                if (release) node.release();
             }
 
             for (int j = 0; j < wrt.length; j++) {
@@ -312,8 +324,7 @@ public final class Tape implements AutoCloseable {
                     e.getKey().accumulateGrad(e.getValue(), leafOwned.containsKey(e.getKey()) && !record);
                 }
             }
-            // Released only on success: after a user error the graph is still there to retry.
-            if (!retain && !record) release();
+            if (release) nodes = new ArrayList<>();
             return result;
         } finally {
             s.tape = savedTape;
