@@ -50,12 +50,12 @@ final class Engine {
             y = y.detach(); // a fresh tensor object, so recording cannot change an existing one
         }
         Node node = saved instanceof Node ? (Node) saved : null;
+        State s = State.get();
         if (node != null) {
             node.output = y;
             y.node = node;
-            node.tape.add(node);
+            node.tape.add(node, s);
         }
-        State s = State.get();
         if (s.anomaly) Anomaly.checkForward(p, x, y, node);
         if (s.forwardK > 0) propagateTangent(s, p, x, y, saved);
         if (s.branches != null && p.hasKinks()) s.branches.add(p, p.branch(x, y, saved));

@@ -39,6 +39,8 @@ final class State {
     /** Identifies the forward-mode run in progress; tangents from other runs are ignored. */
     long forwardLevel;
     boolean anomaly;
+    /** The largest number of bytes a tape of this thread retained since the last reset. */
+    long peakTapeBytes;
     /** Non-null while a gradient check records which side of each kink an evaluation took. */
     BranchLog branches;
 

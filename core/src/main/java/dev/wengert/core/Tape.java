@@ -48,6 +48,8 @@ public final class Tape implements AutoCloseable {
      */
     final int pauseBase;
     private ArrayList<Node> nodes = new ArrayList<>();
+    /** Bytes of the outputs of the entries recorded since the last release: the activations kept for backward. */
+    private long bytes;
     private boolean closed;
     /** Set while a recorded backward pass runs; VJPs read it through {@link Node#creatingGraph()}. */
     boolean creatingGraph;
@@ -151,9 +153,29 @@ public final class Tape implements AutoCloseable {
         return n;
     }
 
-    void add(Node n) {
+    void add(Node n, State s) {
         n.index = nodes.size();
         nodes.add(n);
+        bytes += 8L * n.output.size();
+        if (bytes > s.peakTapeBytes) s.peakTapeBytes = bytes;
+    }
+
+    /**
+     * The memory this tape holds for the backward pass: 8 bytes per element of every output recorded
+     * since the last release (the activations; inputs are earlier outputs or leaves the caller owns).
+     */
+    public long retainedBytes() {
+        return bytes;
+    }
+
+    /** The largest {@link #retainedBytes()} any tape on this thread reached since the last reset. */
+    public static long peakRetainedBytes() {
+        return State.get().peakTapeBytes;
+    }
+
+    /** Starts a new measurement of {@link #peakRetainedBytes()} on this thread. */
+    public static void resetPeakRetainedBytes() {
+        State.get().peakTapeBytes = 0;
     }
 
     // ---------------------------------------------------------------- reverse mode
@@ -320,11 +342,20 @@ public final class Tape implements AutoCloseable {
                 result[j] = g != null ? g : Tensor.zeros(x.shapeRef());
             }
             if (intoLeaves) {
+                // A VJP returns fresh tensors (or its incoming g), so a leaf can keep its cotangent without a
+                // copy unless the same tensor went to another leaf too, or it is a caller's seed.
+                Map<Tensor, Boolean> taken = new IdentityHashMap<>();
                 for (Map.Entry<Tensor, Tensor> e : leafCot.entrySet()) {
-                    e.getKey().accumulateGrad(e.getValue(), leafOwned.containsKey(e.getKey()) && !record);
+                    Tensor c = e.getValue();
+                    boolean exclusive = leafOwned.containsKey(e.getKey())
+                            || (!c.isVariable() && !isSeed(c, seeds) && taken.put(c, Boolean.TRUE) == null);
+                    e.getKey().accumulateGrad(c, exclusive && !record);
                 }
             }
-            if (release) nodes = new ArrayList<>();
+            if (release) {
+                nodes = new ArrayList<>();
+                bytes = 0;
+            }
             return result;
         } finally {
             s.tape = savedTape;
@@ -332,6 +363,13 @@ public final class Tape implements AutoCloseable {
             s.forwardK = savedForward;
             creatingGraph = savedCreating;
         }
+    }
+
+    private static boolean isSeed(Tensor c, Tensor[] seeds) {
+        if (seeds != null) {
+            for (Tensor s : seeds) if (s == c) return true;
+        }
+        return false;
     }
 
     private static IllegalStateException foreignPath(String what, Primitive op, Tensor x) {
@@ -397,6 +435,7 @@ public final class Tape implements AutoCloseable {
     public void release() {
         for (Node n : nodes) n.release();
         nodes = new ArrayList<>();
+        bytes = 0;
     }
 
     private void checkOwner(String what) {

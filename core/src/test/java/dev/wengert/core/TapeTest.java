@@ -4,6 +4,8 @@ import static dev.wengert.core.testing.TestOps.add;
 import static dev.wengert.core.testing.TestOps.cos;
 import static dev.wengert.core.testing.TestOps.mul;
 import static dev.wengert.core.testing.TestOps.sin;
+
+import dev.wengert.core.testing.TestOps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -124,6 +126,23 @@ class TapeTest {
         assertArrayEquals(new double[] {0.2 + Math.cos(0.1), 0.4 + Math.cos(0.2)}, x.grad().data(), EXACT);
         x.zeroGrad();
         assertNull(x.grad());
+    }
+
+    @Test
+    void accumulatedGradientsNeverAliasEachOtherOrTheSeed() {
+        // y = a + b: the VJP hands the same cotangent object to both inputs.
+        Tensor a = Tensor.vector(1, 2).requiresGrad();
+        Tensor b = Tensor.vector(3, 4).requiresGrad();
+        Tensor seed = Tensor.vector(1, 1);
+        for (int round = 1; round <= 2; round++) {
+            try (Tape tape = Tape.open()) {
+                tape.backward(TestOps.add(a, b), seed);
+            }
+        }
+        assertArrayEquals(new double[] {2, 2}, a.grad().data(), 0.0);
+        assertArrayEquals(new double[] {2, 2}, b.grad().data(), 0.0);
+        assertArrayEquals(new double[] {1, 1}, seed.data(), 0.0);
+        assertTrue(a.grad() != b.grad() && a.grad() != seed && b.grad() != seed);
     }
 
     @Test
