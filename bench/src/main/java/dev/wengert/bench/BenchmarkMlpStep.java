@@ -2,6 +2,7 @@ package dev.wengert.bench;
 
 import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
+import dev.wengert.ops.kernel.Gemm;
 import dev.wengert.nn.Activation;
 import dev.wengert.nn.Linear;
 import dev.wengert.nn.Loss;
@@ -25,12 +26,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One training step of a 784-100-10 MLP (tanh hidden units, softmax cross-entropy averaged over the
- * batch, plain SGD with η = 0.01), the workload of the anchor script w2_mlp.py (PyTorch on this machine:
- * 0.87 ms at batch 64, 1.24 ms at batch 128, one thread, float64): forward, backward into the
- * parameters' gradients, the SGD update, clearing the gradients. {@link #forward} (the forward pass alone)
- * and the three largest single ops of the step ({@link #matmulInput}, {@link #matmulWeightGradient},
- * {@link #tanhHidden}) break the time down.
+ * One training step of an MLP, the workloads of the anchor script w2_mlp.py: 784-100-10 with tanh
+ * hidden units at batch 64 and 128, and 784-512-512-10 with ReLU hidden units at batch 256; softmax
+ * cross-entropy averaged over the batch, plain SGD with η = 0.01; forward, backward into the parameters'
+ * gradients, the SGD update, clearing the gradients. {@code threads} sets the matmul kernel's threads.
+ * {@link #forward} (the forward pass alone) and the three largest single ops of the small network's step
+ * ({@link #matmulInput}, {@link #matmulWeightGradient}, {@link #tanhHidden}) break the time down.
  *
  * <p>The update changes the weights in place each invocation, as the anchor's does; the cost of a step
  * does not depend on the values.
@@ -42,8 +43,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class BenchmarkMlpStep {
-    @Param({"64", "128"})
-    public int batch;
+    /** Layer sizes, activation and batch, joined by underscores (no spaces, for JMH's command line). */
+    @Param({"784-100-10_tanh_64", "784-100-10_tanh_128", "784-512-512-10_relu_256"})
+    public String config;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private int batch;
 
     private Sequential net;
     private Sgd sgd;
@@ -55,15 +62,22 @@ public class BenchmarkMlpStep {
 
     @Setup(Level.Trial)
     public void setup() {
+        String[] parts = config.split("_");
+        String[] sizes = parts[0].split("-");
+        Activation act = parts[1].equals("relu") ? Activation.relu() : Activation.tanh();
+        batch = Integer.parseInt(parts[2]);
+        Gemm.setThreads(threads);
         Random rng = new Random(0);
-        net = Mlp.builder(784).hidden(100, Activation.tanh()).output(10).build(rng);
+        Mlp builder = Mlp.builder(Integer.parseInt(sizes[0]));
+        for (int i = 1; i < sizes.length - 1; i++) builder.hidden(Integer.parseInt(sizes[i]), act);
+        net = builder.output(Integer.parseInt(sizes[sizes.length - 1])).build(rng);
         sgd = new Sgd(net.parameters(), 0.01);
         x = Tensor.randn(rng, batch, 784);
         labels = new int[batch];
         for (int i = 0; i < batch; i++) labels[i] = rng.nextInt(10);
         w1 = ((Linear) net.layers().get(0)).weight().detach();
         hidden = Ops.matmul(x, w1);
-        gHidden = Tensor.randn(rng, batch, 100);
+        gHidden = Tensor.randn(rng, batch, w1.dim(1));
     }
 
     /** Forward, backward, SGD update; returns the loss so that nothing is dead code. */

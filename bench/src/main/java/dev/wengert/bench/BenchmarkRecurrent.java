@@ -4,10 +4,14 @@ import dev.wengert.core.Tensor;
 import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.CheckpointedBptt;
 import dev.wengert.rnn.ForwardLearner;
+import dev.wengert.rnn.GenericRtrl;
+import dev.wengert.ops.kernel.Gemm;
+import dev.wengert.rnn.LstmCell;
+import dev.wengert.rnn.LstmRtrl;
 import dev.wengert.rnn.RecurrentNet;
+import dev.wengert.rnn.Rtrl;
 import dev.wengert.rnn.RnnCell;
 import dev.wengert.rnn.RnnRtrl;
-import dev.wengert.rnn.SequenceGradient;
 import dev.wengert.rnn.Snap1;
 import dev.wengert.rnn.StepLoss;
 import dev.wengert.rnn.Tbptt;
@@ -28,57 +32,104 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Time per sequence of the recurrent-learning algorithms on the anchors' workload (w4_rnn.py,
- * w5_rtrl.py): a vanilla tanh RNN {@code h_t = tanh(W h_{t−1} + U x_t + b)}, m = 32 inputs, batch 1,
- * T = 200 steps, loss {@code Σ_t ‖h_t‖²}, the gradient with respect to W, U, b. The parameters are drawn
- * as in w5_rtrl.py ({@code W ~ N(0, 0.81/n)}, {@code U ~ N(0, 1/m)}, {@code b ~ N(0, 0.01)}, x ~ N(0, 1)).
+ * Time per sequence of the recurrent-learning algorithms: the gradient of {@code L = Σ_t ‖h_t‖²} with
+ * respect to all cell parameters over one sequence of {@code steps} inputs ({@code [batch, m]}, m = 32),
+ * for a vanilla tanh RNN ({@code rnn}) or the notes' LSTM ({@code lstm}) of {@code n} hidden units.
  *
  * <ul>
- *   <li>{@code bptt}: forward and backward on the tape (full BPTT);</li>
- *   <li>{@code rtrlFast}: exact RTRL with the fast kernel ({@link RnnRtrl}), all available threads;
- *       {@code rtrlFastOneThread}: the same on one thread, the like-for-like comparison with the
- *       single-threaded NumPy anchor (277 ms at n = 64);</li>
- *   <li>{@code snap1}, {@code uoro}: the approximations (O(p) memory);</li>
- *   <li>{@code checkpointedBptt} (segments of ⌈√T⌉ steps) and {@code tbpttChunked16} (chunks of 16).</li>
+ *   <li>{@code bptt}: full backpropagation through time on one tape;</li>
+ *   <li>{@code tbptt}: chunked truncated BPTT, chunks of {@link #CHUNK} steps;</li>
+ *   <li>{@code checkpointed}: BPTT keeping every ⌈√T⌉-th state and recomputing the rest;</li>
+ *   <li>{@code rtrl}: exact RTRL with the fast kernels (all available threads);</li>
+ *   <li>{@code rtrlGeneric}: exact RTRL through batched forward mode on the cell's ops;</li>
+ *   <li>{@code snap1}, {@code uoro}: the approximations.</li>
  * </ul>
+ *
+ * <p>The parameter grid is the cartesian product of the {@code @Param} values; the report generator
+ * ({@link dev.wengert.bench.report.BenchReport}) runs the combinations it can afford and lists the ones it
+ * leaves out, with the reason. Alongside the time, {@link #stateBytes} is what the algorithm keeps alive
+ * between steps at its peak (the tape's activations for the reverse-mode algorithms, the sensitivity state
+ * for the forward-mode ones); JMH's GC profiler adds the bytes allocated per sequence.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms4g", "-Xmx4g"})
 public class BenchmarkRecurrent {
-    @Param({"16", "32", "64"})
+    /** Inputs per step, as in the anchors. */
+    public static final int M = 32;
+    /** The chunk length of chunked TBPTT. */
+    public static final int CHUNK = 10;
+
+    @Param({"bptt", "tbptt", "checkpointed", "rtrl", "rtrlGeneric", "snap1", "uoro"})
+    public String algorithm;
+
+    @Param({"rnn", "lstm"})
+    public String cell;
+
+    @Param({"8", "16", "32", "64", "128", "256"})
     public int n;
 
-    @Param({"200"})
+    @Param({"10", "100", "1000"})
     public int steps;
 
-    private int inputs;
+    @Param({"1", "32"})
+    public int batch;
+
+    /** Threads for exact RTRL's products and the matmul kernel; 0 = all available (the default). */
+    @Param({"0"})
+    public int threads;
+
     private RecurrentNet net;
     private Tensor[] xs;
     private StepLoss loss;
-    private RnnRtrl rtrl;
-    private RnnRtrl rtrlOneThread;
-    private Snap1 snap1;
-    private Uoro uoro;
+    private ForwardLearner learner;
 
     @Setup(Level.Trial)
     public void setup() {
-        inputs = 32;
         Random rng = new Random(0);
-        Tensor w = scaled(Tensor.randn(rng, n, n), 0.9 / Math.sqrt(n));
-        Tensor u = scaled(Tensor.randn(rng, n, inputs), 1 / Math.sqrt(inputs));
-        Tensor b = scaled(Tensor.randn(rng, n), 0.1);
-        net = new RecurrentNet(new RnnCell(w, u, b));
+        net = network(cell, n, rng);
         xs = new Tensor[steps];
-        for (int t = 0; t < steps; t++) xs[t] = Tensor.randn(rng, 1, inputs);
+        for (int t = 0; t < steps; t++) xs[t] = Tensor.randn(rng, batch, M);
         loss = StepLoss.sumOfSquares();
-        rtrl = new RnnRtrl(net, 1);
-        rtrlOneThread = new RnnRtrl(net, 1, 1);
-        snap1 = new Snap1(net, 1);
-        uoro = new Uoro(net, 1, 1);
+        if (threads > 0) Gemm.setThreads(threads);
+        learner = learner(algorithm, net, batch, threads);
+    }
+
+    /** The benchmarked network: weights as in the anchor w5_rtrl.py (W ~ N(0, 0.81/n)), LSTM as the rnn module draws it. */
+    static RecurrentNet network(String cell, int n, Random rng) {
+        switch (cell) {
+            case "rnn":
+                return new RecurrentNet(new RnnCell(scaled(Tensor.randn(rng, n, n), 0.9 / Math.sqrt(n)),
+                        scaled(Tensor.randn(rng, n, M), 1 / Math.sqrt(M)), scaled(Tensor.randn(rng, n), 0.1)));
+            case "lstm":
+                return new RecurrentNet(new LstmCell(M, n, rng));
+            default:
+                throw new IllegalArgumentException("BenchmarkRecurrent: unknown cell '" + cell + "' (rnn, lstm)");
+        }
+    }
+
+    /** The forward-mode learner an algorithm uses, or null for the reverse-mode ones. */
+    static ForwardLearner learner(String algorithm, RecurrentNet net, int batch, int threads) {
+        switch (algorithm) {
+            case "rtrl":
+                if (threads <= 0) return Rtrl.exact(net, batch);
+                return net.cell() instanceof LstmCell ? new LstmRtrl(net, batch, threads) : new RnnRtrl(net, batch, threads);
+            case "rtrlGeneric":
+                return new GenericRtrl(net, batch);
+            case "snap1":
+                return new Snap1(net, batch);
+            case "uoro":
+                return new Uoro(net, batch, 1);
+            case "bptt":
+            case "tbptt":
+            case "checkpointed":
+                return null;
+            default:
+                throw new IllegalArgumentException("BenchmarkRecurrent: unknown algorithm '" + algorithm + "'");
+        }
     }
 
     private static Tensor scaled(Tensor t, double s) {
@@ -87,38 +138,39 @@ public class BenchmarkRecurrent {
         return t;
     }
 
+    /** One sequence: forward and gradient; returns the loss so the work is consumed. */
     @Benchmark
-    public SequenceGradient bptt() {
-        return Bptt.gradient(net, null, xs, loss);
+    public double sequence() {
+        return run(algorithm, net, learner, xs, loss);
     }
 
-    @Benchmark
-    public SequenceGradient rtrlFast() {
-        return ForwardLearner.run(rtrl, xs, loss);
+    static double run(String algorithm, RecurrentNet net, ForwardLearner learner, Tensor[] xs, StepLoss loss) {
+        switch (algorithm) {
+            case "bptt":
+                return Bptt.gradient(net, null, xs, loss).loss();
+            case "tbptt":
+                return Tbptt.chunked(net, null, xs, loss, CHUNK, null).loss();
+            case "checkpointed":
+                return CheckpointedBptt.gradient(net, null, xs, loss).gradient().loss();
+            default:
+                return ForwardLearner.run(learner, xs, loss).loss();
+        }
     }
 
-    @Benchmark
-    public SequenceGradient rtrlFastOneThread() {
-        return ForwardLearner.run(rtrlOneThread, xs, loss);
-    }
-
-    @Benchmark
-    public SequenceGradient snap1() {
-        return ForwardLearner.run(snap1, xs, loss);
-    }
-
-    @Benchmark
-    public SequenceGradient uoro() {
-        return ForwardLearner.run(uoro, xs, loss);
-    }
-
-    @Benchmark
-    public CheckpointedBptt.Result checkpointedBptt() {
-        return CheckpointedBptt.gradient(net, null, xs, loss);
-    }
-
-    @Benchmark
-    public SequenceGradient tbpttChunked16() {
-        return Tbptt.chunked(net, null, xs, loss, 16, null);
+    /**
+     * What the algorithm keeps alive at its peak, in bytes, from one run outside JMH: for BPTT and its
+     * variants the largest activation memory any tape held ({@code Tape.peakRetainedBytes}); for the
+     * forward-mode learners the sensitivity state ({@code ForwardLearner.stateBytes}).
+     */
+    public static long stateBytes(String algorithm, String cell, int n, int steps, int batch) {
+        Random rng = new Random(0);
+        RecurrentNet net = network(cell, n, rng);
+        Tensor[] xs = new Tensor[steps];
+        for (int t = 0; t < steps; t++) xs[t] = Tensor.randn(rng, batch, M);
+        ForwardLearner learner = learner(algorithm, net, batch, 0);
+        dev.wengert.core.Tape.resetPeakRetainedBytes();
+        run(algorithm, net, learner, xs, StepLoss.sumOfSquares());
+        long tape = dev.wengert.core.Tape.peakRetainedBytes();
+        return learner == null ? tape : tape + learner.stateBytes();
     }
 }

@@ -143,6 +143,27 @@ public abstract class ForwardLearner {
     protected abstract void resetInfluence();
 
     /**
+     * The bytes of the sensitivity state this learner carries from step to step: the influence matrix
+     * (and its work buffers) for exact RTRL, its compressed form for the approximations. It does not grow
+     * with the sequence length.
+     */
+    public abstract long stateBytes();
+
+    /** 8 bytes per element of each array, for {@link #stateBytes()}. */
+    protected static long bytesOf(double[]... arrays) {
+        long n = 0;
+        for (double[] a : arrays) if (a != null) n += a.length;
+        return 8 * n;
+    }
+
+    /** 8 bytes per element of each tensor, for {@link #stateBytes()}. */
+    protected static long bytesOf(Tensor[] tensors) {
+        long n = 0;
+        if (tensors != null) for (Tensor t : tensors) if (t != null) n += t.size();
+        return 8 * n;
+    }
+
+    /**
      * The gradient (estimate) of the last step's loss, aligned with the network's parameters; null when it
      * had no loss. Valid until the next step.
      */

@@ -103,4 +103,9 @@ public final class GenericRtrl extends ForwardLearner {
         Tensor m = influence[part];
         return m != null ? m : Tensor.zeros(p, batch, cell.stateSizes()[part]);
     }
+
+    @Override
+    public long stateBytes() {
+        return bytesOf(paramTangents) + bytesOf(influence) + bytesOf(pendingInfluence);
+    }
 }

@@ -198,4 +198,11 @@ public final class LstmRtrl extends ForwardLearner {
         for (int i = 0; i < n; i++) System.arraycopy(src, i * cols + b * p, out, i * p, p);
         return Tensor.wrap(out, n, p);
     }
+
+    @Override
+    public long stateBytes() {
+        long b = bytesOf(hInf, cInf, colGrad, wh);
+        for (double[] t : tmp) b += bytesOf(t);
+        return b;
+    }
 }

@@ -224,4 +224,9 @@ public final class RnnRtrl extends ForwardLearner {
         }
         return Tensor.wrap(out, n, p);
     }
+
+    @Override
+    public long stateBytes() {
+        return bytesOf(prev, next, d, dPrev, lhs, u);
+    }
 }

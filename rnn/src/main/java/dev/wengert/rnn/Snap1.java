@@ -147,4 +147,9 @@ public final class Snap1 extends ForwardLearner {
         java.util.Arrays.fill(sh, 0.0);
         if (sc != null) java.util.Arrays.fill(sc, 0.0);
     }
+
+    @Override
+    public long stateBytes() {
+        return bytesOf(sh, sc, d);
+    }
 }

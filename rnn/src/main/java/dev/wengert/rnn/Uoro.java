@@ -106,4 +106,9 @@ public final class Uoro extends ForwardLearner {
         sTilde = new Tensor[cell.stateParts()];
         Arrays.fill(thetaTilde, 0.0);
     }
+
+    @Override
+    public long stateBytes() {
+        return bytesOf(sTilde) + bytesOf(thetaTilde) + bytesOf(pendingJvp);
+    }
 }

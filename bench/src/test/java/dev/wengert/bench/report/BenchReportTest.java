@@ -1,0 +1,65 @@
+package dev.wengert.bench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report's arithmetic and its reading of the anchors' JSON lines. */
+class BenchReportTest {
+
+    @Test
+    void slopesOnLogLogAxesRecoverAPowerLaw() {
+        double[] x = {Math.log(8), Math.log(16), Math.log(32), Math.log(64)};
+        double[] y = new double[4];
+        for (int i = 0; i < 4; i++) y[i] = Math.log(3.0) + 4 * x[i];
+        assertEquals(4.0, BenchReport.Writer.leastSquaresSlope(x, y), 1e-12);
+        assertTrue(Double.isNaN(BenchReport.Writer.leastSquaresSlope(new double[] {1, 1}, new double[] {2, 3})));
+    }
+
+    @Test
+    void anchorLinesAreReadAndMatchedByFieldAndMedian(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("w1.jsonl"), String.join("\n",
+                "{\"w\": \"matmul\", \"lib\": \"numpy\", \"n\": 512, \"dtype\": \"float64\", \"threads\": 1, \"gflops\": 30.0}",
+                "# a comment line",
+                "{\"w\": \"matmul\", \"lib\": \"numpy\", \"n\": 512, \"dtype\": \"float64\", \"threads\": 1, \"gflops\": 36.0}",
+                "{\"w\": \"matmul\", \"lib\": \"numpy\", \"n\": 512, \"dtype\": \"float64\", \"threads\": 1, \"gflops\": 33.0}",
+                "{\"w\": \"matmul\", \"lib\": \"torch\", \"n\": 512, \"dtype\": \"float64\", \"threads\": 1, \"gflops\": 99.0}"));
+        Anchors a = Anchors.load(dir);
+        assertEquals(33.0, a.median("gflops", "w", "matmul", "lib", "numpy", "n", "512", "threads", "1"));
+        assertEquals(30.0, a.min("gflops", "lib", "numpy"));
+        assertEquals("numpy", a.argmin("gflops", "lib", "n", "512"));
+        assertTrue(Double.isNaN(a.median("gflops", "n", "1024")));
+    }
+
+    @Test
+    void aMalformedAnchorLineIsNamed(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("bad.jsonl"), "{\"w\": \"matmul\"}\nnot json\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Anchors.load(dir));
+        assertTrue(e.getMessage().contains("bad.jsonl line 2"), e.getMessage());
+    }
+
+    @Test
+    void flatObjectsKeepStringsAndNumbers() {
+        Map<String, String> m = Anchors.parseFlat("{\"impl\": \"fused\", \"ms\": 3.87, \"ok\": true, \"pools\": [1, 2]}");
+        assertEquals("fused", m.get("impl"));
+        assertEquals("3.87", m.get("ms"));
+        assertEquals("true", m.get("ok"));
+    }
+
+    @Test
+    void combinationsOverBudgetAreLeftOutWithAReason() {
+        BenchReport.Run quick = new BenchReport.Run(BenchReport.Profile.QUICK);
+        assertNull(quick.exclusion("bptt", "rnn", 32, 100, 1));
+        String why = quick.exclusion("rtrl", "rnn", 256, 1000, 1);
+        assertTrue(why != null && why.contains("s per sequence"), why);
+        String generic = quick.exclusion("rtrlGeneric", "lstm", 128, 10, 32);
+        assertTrue(generic != null && generic.contains("tangent directions"), generic);
+    }
+}
