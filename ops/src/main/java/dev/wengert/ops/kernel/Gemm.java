@@ -187,8 +187,7 @@ public final class Gemm {
         }
         boolean forceSplit = mode == Mode.BLOCKED_PARALLEL;
         if (nThreads > 1 && (forceSplit || flops >= KernelConfig.PARALLEL_FLOPS)) {
-            int minSplit = forceSplit ? 1 : KernelConfig.MIN_SPLIT;
-            if (parallel(kernel, nThreads, minSplit, mc, kc, nc, transA, transB, m, n, k,
+            if (Split.run(kernel, nThreads, forceSplit, mc, kc, nc, transA, transB, m, n, k,
                     alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
                 return;
             }
@@ -302,78 +301,124 @@ public final class Gemm {
     // Threading
 
     /**
-     * Runs a large product on up to {@code nThreads} threads; returns false if it is too small to split.
-     *
-     * <p>Tall products (m large enough) are split by rows of C: for each (jc, pc) block the threads first
-     * pack the shared B panel together (each a range of slivers), then each computes its own rows, packing
-     * its own A blocks, against that panel. Nothing is packed twice; the cost is two hand-offs per k-block.
-     *
-     * <p>Short, wide products (few rows) are split into column strips that run as independent products,
-     * each packing all of A (small, since m is small).
+     * A product split into independent sub-products, one per thread: row strips (each thread packs all
+     * of B and its own rows of A) or column strips (each packs all of A and its own columns of B),
+     * whichever duplicates less packing and balances the tiles better. One hand-off per call: the
+     * threads never wait for each other before the end. The split object is per calling thread and
+     * reused, so splitting allocates nothing.
      */
-    private static boolean parallel(MicroKernel kernel, int nThreads, int minSplit, int mc, int kc, int nc,
-                                    boolean transA, boolean transB, int m, int n, int k,
-                                    double alpha, double[] a, int aOff, int lda,
-                                    double[] b, int bOff, int ldb,
-                                    double beta, double[] c, int cOff, int ldc) {
-        final int mr = kernel.mr;
-        final int nr = kernel.nr;
-        int rowParts = Math.min(nThreads, m / Math.max(minSplit, mr));
-        if (rowParts >= 2) {
-            final int rowChunk = BlockedGemm.roundUp((m + rowParts - 1) / rowParts, mr);
-            final int parts = (m + rowChunk - 1) / rowChunk;
-            final int ncR = BlockedGemm.nc(kernel, nc);
-            final int kcR = Math.max(1, kc);
-            // The caller's B buffer is the shared panel; the workers only read it, and the caller waits
-            // for them before it is repacked.
-            final double[] bp = BlockedGemm.scratch().b(BlockedGemm.panelSize(kernel, kcR, ncR, k, n));
-            final Runnable[] tasks = new Runnable[parts];
-            for (int jc = 0; jc < n; jc += ncR) {
-                final int jc0 = jc;
-                final int nb = Math.min(ncR, n - jc);
-                final int slivers = (nb + nr - 1) / nr;
-                final int perPart = (slivers + parts - 1) / parts;
-                for (int pc = 0; pc < k; pc += kcR) {
-                    final int pc0 = pc;
-                    final int kb = Math.min(kcR, k - pc);
-                    for (int t = 0; t < parts; t++) {
-                        final int s0 = Math.min(nb, t * perPart * nr);
-                        final int s1 = Math.min(nb, (t + 1) * perPart * nr);
-                        tasks[t] = () -> {
-                            if (s0 < s1) {
-                                kernel.packB(transB, b, bOff, ldb, pc0, jc0 + s0, kb, s1 - s0, bp, s0 * kb);
-                            }
-                        };
-                    }
-                    Workers.runAll(tasks);
-                    for (int t = 0; t < parts; t++) {
-                        final int i0 = t * rowChunk;
-                        final int i1 = Math.min(m, i0 + rowChunk);
-                        tasks[t] = () -> BlockedGemm.computeRows(kernel, mc, i0, i1, transA, a, aOff, lda, alpha,
-                                pc0, kb, jc0, nb, bp, beta, c, cOff, ldc);
-                    }
-                    Workers.runAll(tasks);
-                }
+    static final class Split implements Workers.Job {
+        private static final ThreadLocal<Split> SPLITS = ThreadLocal.withInitial(Split::new);
+
+        MicroKernel kernel;
+        int mc;
+        int kc;
+        int nc;
+        boolean transA;
+        boolean transB;
+        int m;
+        int n;
+        int k;
+        double alpha;
+        double[] a;
+        int aOff;
+        int lda;
+        double[] b;
+        int bOff;
+        int ldb;
+        double beta;
+        double[] c;
+        int cOff;
+        int ldc;
+        boolean byRows;
+        int chunk;
+
+        /**
+         * Splits and runs the product if that is predicted to be faster (always, if {@code force} and
+         * some dimension allows); returns false if it was not run.
+         */
+        static boolean run(MicroKernel kernel, int nThreads, boolean force, int mc, int kc, int nc,
+                           boolean transA, boolean transB, int m, int n, int k,
+                           double alpha, double[] a, int aOff, int lda,
+                           double[] b, int bOff, int ldb,
+                           double beta, double[] c, int cOff, int ldc) {
+            final int mr = kernel.mr;
+            final int nr = kernel.nr;
+            final int ncR = BlockedGemm.balanced(n, Math.max(nc, nr), nr);
+            int rowChunk = BlockedGemm.roundUp((m + nThreads - 1) / nThreads, mr);
+            int colChunk = BlockedGemm.roundUp((n + nThreads - 1) / nThreads, nr);
+            int rowParts = (m + rowChunk - 1) / rowChunk;
+            int colParts = (n + colChunk - 1) / colChunk;
+            double single = cost(kernel, m, n, k, ncR);
+            double rows = rowParts >= 2 ? cost(kernel, rowChunk, n, k, ncR) : Double.MAX_VALUE;
+            double cols = colParts >= 2 ? cost(kernel, m, colChunk, k, ncR) : Double.MAX_VALUE;
+            boolean byRows = rows <= cols;
+            double best = Math.min(rows, cols);
+            if (best == Double.MAX_VALUE
+                    || (!force && best + KernelConfig.SPLIT_OVERHEAD > single * KernelConfig.SPLIT_GAIN)) {
+                return false;
+            }
+            Split sp = SPLITS.get();
+            sp.set(kernel, mc, kc, nc, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            sp.byRows = byRows;
+            sp.chunk = byRows ? rowChunk : colChunk;
+            try {
+                Workers.run(sp, byRows ? rowParts : colParts, nThreads);
+            } finally {
+                sp.set(null, 0, 0, 0, false, false, 0, 0, 0, 0, null, 0, 0, null, 0, 0, 0, null, 0, 0);
             }
             return true;
         }
-        int colParts = Math.min(nThreads, n / Math.max(minSplit, nr));
-        if (colParts >= 2) {
-            final int colChunk = BlockedGemm.roundUp((n + colParts - 1) / colParts, nr);
-            final int parts = (n + colChunk - 1) / colChunk;
-            final Runnable[] tasks = new Runnable[parts];
-            for (int t = 0; t < parts; t++) {
-                final int lo = t * colChunk;
-                final int len = Math.min(colChunk, n - lo);
+
+        /**
+         * Predicted time of one (sub-)product in multiply-add lanes: the padded tile work plus the packing
+         * (A once per B panel, B once), weighted by {@link KernelConfig#PACK_WEIGHT}.
+         */
+        static double cost(MicroKernel kernel, int m, int n, int k, int nc) {
+            double tiles = (double) BlockedGemm.roundUp(m, kernel.mr) * BlockedGemm.roundUp(n, kernel.nr) * k;
+            int panels = (n + nc - 1) / nc;
+            return tiles + KernelConfig.PACK_WEIGHT * (double) k * ((double) m * panels + n);
+        }
+
+        private void set(MicroKernel kernel, int mc, int kc, int nc, boolean transA, boolean transB,
+                         int m, int n, int k, double alpha, double[] a, int aOff, int lda,
+                         double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+            this.kernel = kernel;
+            this.mc = mc;
+            this.kc = kc;
+            this.nc = nc;
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.a = a;
+            this.aOff = aOff;
+            this.lda = lda;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.beta = beta;
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+        }
+
+        @Override
+        public void run(int part) {
+            final int lo = part * chunk;
+            if (byRows) {
+                // Rows [lo, lo+len) of op(A) and C.
+                final int len = Math.min(chunk, m - lo);
+                BlockedGemm.gemm(kernel, mc, kc, nc, transA, transB, len, n, k, alpha,
+                        a, aOff + (transA ? lo : lo * lda), lda, b, bOff, ldb, beta, c, cOff + lo * ldc, ldc);
+            } else {
                 // Columns [lo, lo+len) of op(B) and C.
-                final int bo = bOff + (transB ? lo * ldb : lo);
-                final int co = cOff + lo;
-                tasks[t] = () -> BlockedGemm.gemm(kernel, mc, kc, nc, transA, transB, m, len, k,
-                        alpha, a, aOff, lda, b, bo, ldb, beta, c, co, ldc);
+                final int len = Math.min(chunk, n - lo);
+                BlockedGemm.gemm(kernel, mc, kc, nc, transA, transB, m, len, k, alpha,
+                        a, aOff, lda, b, bOff + (transB ? lo * ldb : lo), ldb, beta, c, cOff + lo, ldc);
             }
-            Workers.runAll(tasks);
-            return true;
         }
-        return false;
     }
 }

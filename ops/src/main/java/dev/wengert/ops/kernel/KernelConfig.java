@@ -56,14 +56,25 @@ final class KernelConfig {
     static final int SKINNY = 4;
 
     /**
-     * Products with m·n·k below this run on the calling thread only: a parallel call costs two hand-offs
-     * to the pool per k-block (tens of microseconds each with wake-up), about the time of a 100³ product,
-     * and measured no gain below ~128³.
+     * Products with m·n·k below this run on the calling thread only. (To be measured.)
      */
-    static final long PARALLEL_FLOPS = longProperty("wengert.gemm.parallelFlops", 128L * 128 * 128);
+    static final long PARALLEL_FLOPS = longProperty("wengert.gemm.parallelFlops", 64L * 64 * 64);
 
-    /** Minimum rows (or columns) per thread when splitting, so each thread gets whole tiles of work. */
-    static final int MIN_SPLIT = 32;
+    /**
+     * A split is used only if the predicted time of its largest part plus this overhead (in multiply-add
+     * lanes, see {@code Gemm.Split.cost}) is below SPLIT_GAIN times the single-thread prediction.
+     */
+    static final double SPLIT_OVERHEAD = 20_000;
+    static final double SPLIT_GAIN = 0.9;
+
+    /** Cost of packing one element, in multiply-add lanes, for the split model. */
+    static final double PACK_WEIGHT = 6;
+
+    /** How long an idle worker, or a caller waiting for its workers, spins before parking. */
+    static final long SPIN_NANOS = longProperty("wengert.gemm.spinNanos", 100_000L);
+
+    /** Workers idle for this long exit, releasing their packing buffers. */
+    static final long IDLE_EXIT_NANOS = 60_000_000_000L;
 
     /** Micro-tile of the plain-Java fallback kernel: 4×4 = 16 scalar accumulators. */
     static final int SCALAR_MR = 4;

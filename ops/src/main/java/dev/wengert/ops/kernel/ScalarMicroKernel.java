@@ -3,26 +3,46 @@ package dev.wengert.ops.kernel;
 /**
  * Plain-Java 4×4 micro-kernel, used when the Vector API is absent or disabled. Sixteen scalar
  * accumulators fit the register file of any 64-bit target (x86-64 has 16 xmm registers, AArch64 32),
- * so C2 keeps them in registers and each loaded value is reused four times.
+ * so C2 keeps them in registers and each loaded value is reused four times. The A stride is MR = 4, a
+ * power of two, so the bounds checks leave the inner loop (see {@link MicroKernel}).
  */
 final class ScalarMicroKernel extends MicroKernel {
 
     static final ScalarMicroKernel INSTANCE = new ScalarMicroKernel();
 
     private ScalarMicroKernel() {
-        super(KernelConfig.SCALAR_MR, KernelConfig.SCALAR_NR);
+        super(KernelConfig.SCALAR_MR, KernelConfig.SCALAR_NR, KernelConfig.SCALAR_MR);
     }
 
     @Override
-    void multiply(int kc, double[] ap, int aIdx, double[] bp, int bIdx,
-                  double[] c, int cIdx, int ldc, boolean accumulate) {
+    void multiply(int kc, double[] ap, int aIdx, double[] bp, int bIdx, double[] c, int cIdx, int ldc) {
+        kernel(kc, ap, aIdx, bp, bIdx, c, cIdx, ldc, false);
+    }
+
+    @Override
+    void multiplyAdd(int kc, double[] ap, int aIdx, double[] bp, int bIdx, double[] c, int cIdx, int ldc) {
+        kernel(kc, ap, aIdx, bp, bIdx, c, cIdx, ldc, true);
+    }
+
+    private static void kernel(int kc, double[] ap, int aIdx, double[] bp, int bIdx,
+                               double[] c, int cIdx, int ldc, boolean add) {
         double c00 = 0, c01 = 0, c02 = 0, c03 = 0;
         double c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         double c20 = 0, c21 = 0, c22 = 0, c23 = 0;
         double c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        int ai = aIdx;
-        int bi = bIdx;
-        for (int p = 0; p < kc; p++, ai += 4, bi += 4) {
+        if (add) {
+            int i = cIdx;
+            c00 = c[i]; c01 = c[i + 1]; c02 = c[i + 2]; c03 = c[i + 3];
+            i += ldc;
+            c10 = c[i]; c11 = c[i + 1]; c12 = c[i + 2]; c13 = c[i + 3];
+            i += ldc;
+            c20 = c[i]; c21 = c[i + 1]; c22 = c[i + 2]; c23 = c[i + 3];
+            i += ldc;
+            c30 = c[i]; c31 = c[i + 1]; c32 = c[i + 2]; c33 = c[i + 3];
+        }
+        for (int p = 0; p < kc; p++) {
+            final int ai = aIdx + p * 4;
+            final int bi = bIdx + p * 4;
             double b0 = bp[bi], b1 = bp[bi + 1], b2 = bp[bi + 2], b3 = bp[bi + 3];
             double a0 = ap[ai];
             c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
@@ -33,25 +53,14 @@ final class ScalarMicroKernel extends MicroKernel {
             double a3 = ap[ai + 3];
             c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
         }
-        store(c, cIdx, accumulate, c00, c01, c02, c03);
-        store(c, cIdx + ldc, accumulate, c10, c11, c12, c13);
-        store(c, cIdx + 2 * ldc, accumulate, c20, c21, c22, c23);
-        store(c, cIdx + 3 * ldc, accumulate, c30, c31, c32, c33);
-    }
-
-    private static void store(double[] c, int i, boolean accumulate,
-                              double v0, double v1, double v2, double v3) {
-        if (accumulate) {
-            c[i] += v0;
-            c[i + 1] += v1;
-            c[i + 2] += v2;
-            c[i + 3] += v3;
-        } else {
-            c[i] = v0;
-            c[i + 1] = v1;
-            c[i + 2] = v2;
-            c[i + 3] = v3;
-        }
+        int i = cIdx;
+        c[i] = c00; c[i + 1] = c01; c[i + 2] = c02; c[i + 3] = c03;
+        i += ldc;
+        c[i] = c10; c[i + 1] = c11; c[i + 2] = c12; c[i + 3] = c13;
+        i += ldc;
+        c[i] = c20; c[i + 1] = c21; c[i + 2] = c22; c[i + 3] = c23;
+        i += ldc;
+        c[i] = c30; c[i + 1] = c31; c[i + 2] = c32; c[i + 3] = c33;
     }
 
     @Override
