@@ -16,8 +16,10 @@ import java.util.Locale;
  *   H_t = (o(1−o) tanh c_t)⊙Ȧ^o + (o (1 − tanh² c_t))⊙C_t
  * </pre>
  * (row-wise scalings, one coefficient per unit). The product costs {@code 8n²p} flops; everything else is
- * O(np). The gradient {@code (∂ℓ_t/∂h_t) H_t} is accumulated in the same pass. Layout, panels and
- * threads as in {@link RnnRtrl}: a panel of Ȧ stays in cache and H, C are updated in place.
+ * O(np). The gradient {@code (∂ℓ_t/∂h_t) H_t} is accumulated in the same pass. Layout as in
+ * {@link RnnRtrl}. The columns are cut into panels, each product small enough to run on the calling thread,
+ * so that a panel of Ȧ stays in cache while H and C are updated in place; the panels are shared among
+ * this learner's threads, and each column is computed by the same code whatever the thread count.
  */
 public final class LstmRtrl extends ForwardLearner {
     private static final int F = 0;
@@ -30,6 +32,9 @@ public final class LstmRtrl extends ForwardLearner {
     private final int m;
     private final int block; // n² + nm + n: the parameters of one gate
     private final int cols;
+    /** Overrides the panel width (columns), for tuning: system property {@code wengert.rtrl.panel}. */
+    static final int PANEL_OVERRIDE = Integer.getInteger("wengert.rtrl.panel", 0);
+
     private final int panel;
     private final int tasks;
     private final double[] hInf;
@@ -60,7 +65,7 @@ public final class LstmRtrl extends ForwardLearner {
         this.m = lc.inputSize();
         this.block = n * n + n * m + n;
         this.cols = Math.multiplyExact(batch, p);
-        this.panel = RnnRtrl.panelWidth(4 * n, n);
+        this.panel = panelWidth(4 * n, n);
         int panels = (cols + panel - 1) / panel;
         this.tasks = 4.0 * n * n * cols < 2e5 ? 1 : Math.min(threads, panels);
         MemoryGuard.require("rtrl (fast, LSTM)", String.format(Locale.ROOT,
@@ -204,5 +209,15 @@ public final class LstmRtrl extends ForwardLearner {
         long b = bytesOf(hInf, cInf, colGrad, wh);
         for (double[] t : tmp) b += bytesOf(t);
         return b;
+    }
+
+    /**
+     * Columns per panel: a product of {@code rows × width × depth} below {@link Gemm}'s threading threshold
+     * (about 128³), so that the learner's own threads share the panels; a multiple of 8.
+     */
+    static int panelWidth(int rows, int depth) {
+        if (PANEL_OVERRIDE > 0) return PANEL_OVERRIDE;
+        long w = (128L * 128 * 128 - 1) / ((long) rows * depth);
+        return (int) Math.max(64, Math.min(4096, w & ~7L));
     }
 }

@@ -139,6 +139,25 @@ public final class Gemm {
                 transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    /**
+     * {@link #gemm(boolean, boolean, int, int, int, double, double[], int, int, double[], int, int, double,
+     * double[], int, int) gemm} on at most {@code maxThreads} threads (at most {@link #threads()} as well): for
+     * callers that want a product kept on the calling thread ({@code maxThreads == 1}), for instance because
+     * they run their own parallel sections. The size thresholds still decide whether it is split at all.
+     *
+     * @throws IllegalArgumentException if {@code maxThreads < 1}, or as {@code gemm}
+     */
+    public static void gemm(int maxThreads, boolean transA, boolean transB, int m, int n, int k,
+                            double alpha, double[] a, int aOff, int lda,
+                            double[] b, int bOff, int ldb,
+                            double beta, double[] c, int cOff, int ldc) {
+        if (maxThreads < 1) {
+            throw new IllegalArgumentException("gemm: maxThreads must be >= 1, got " + maxThreads);
+        }
+        gemm(Kernels.active(), Math.min(maxThreads, threads), Mode.AUTO,
+                transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
     // ---------------------------------------------------------------------------------------------------
     // Internals. Package-private so the tests can drive every path (kernel, threads, small vs blocked)
     // directly.

@@ -332,6 +332,33 @@ class GemmTest {
     }
 
     @Test
+    void threadCappedEntryPointMatchesAndRejectsNonPositiveCap() {
+        Random rnd = new Random(11);
+        // 65 x 64 x 6208 is above the threading threshold: the cap decides how it is split.
+        for (int cap : new int[] {1, 2, 3}) {
+            double[] a = new double[65 * 64];
+            double[] b = new double[64 * 6208];
+            for (int i = 0; i < a.length; i++) a[i] = rnd.nextGaussian();
+            for (int i = 0; i < b.length; i++) b[i] = rnd.nextGaussian();
+            double[] capped = new double[65 * 6208];
+            double[] plain = new double[65 * 6208];
+            Gemm.gemm(cap, false, false, 65, 6208, 64, 1.0, a, 0, 64, b, 0, 6208, 0.0, capped, 0, 6208);
+            Gemm.gemm(false, false, 65, 6208, 64, 1.0, a, 0, 64, b, 0, 6208, 0.0, plain, 0, 6208);
+            for (int i = 0; i < plain.length; i += 997) {
+                double ref = 0;
+                int r = i / 6208;
+                int c = i % 6208;
+                for (int q = 0; q < 64; q++) ref += a[r * 64 + q] * b[q * 6208 + c];
+                assertEquals(ref, capped[i], 1e-12 * 64, "cap " + cap + ", element " + i);
+            }
+            for (int i = 0; i < plain.length; i++) assertEquals(plain[i], capped[i], 1e-12, "cap " + cap + " vs uncapped");
+        }
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.gemm(0, false, false, 1, 1, 1, 1.0, new double[1], 0, 1, new double[1], 0, 1, 0.0, new double[1], 0, 1));
+        assertTrue(e.getMessage().contains("maxThreads") && e.getMessage().contains("0"), e.getMessage());
+    }
+
+    @Test
     void betaZeroOverwritesNaNAndKZeroScales() {
         double[] a = {1, 2, 3, 4, 5, 6};
         double[] b = {1, 0, 0, 1, 1, 1};
