@@ -83,8 +83,16 @@ class DerivativeStructureOracleProperties {
             case 9:
                 return new Expr(Ops.tanh(x.w), x.ds.tanh(), "tanh " + x.text);
             case 10: {
-                DerivativeStructure one = x.ds.getField().getOne();
-                return new Expr(Ops.sigmoid(x.w), one.divide(x.ds.negate().exp().add(1.0)), "σ(" + x.text + ")");
+                // The oracle in the form that cannot overflow: 1/(1+e^−x) for x ≥ 0, e^x/(1+e^x) below
+                // (the first form gives Inf/Inf = NaN derivatives at x ≈ −800).
+                DerivativeStructure sigma;
+                if (x.ds.getValue() >= 0) {
+                    sigma = x.ds.getField().getOne().divide(x.ds.negate().exp().add(1.0));
+                } else {
+                    DerivativeStructure ex = x.ds.exp();
+                    sigma = ex.divide(ex.add(1.0));
+                }
+                return new Expr(Ops.sigmoid(x.w), sigma, "σ(" + x.text + ")");
             }
             case 11: {
                 Expr y = build(rng, depth - 1, a, b, false);
