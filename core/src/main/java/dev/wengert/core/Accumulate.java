@@ -7,7 +7,7 @@ package dev.wengert.core;
  *
  * <p>y = a + b; VJP: (g, g); JVP: t_a + t_b.
  */
-final class Accumulate implements Primitive {
+final class Accumulate extends Primitive {
     static final Accumulate INSTANCE = new Accumulate();
 
     private Accumulate() {}

@@ -13,7 +13,7 @@ import dev.wengert.core.Tensor;
  * one unbroadcast helper; JVP {@code t_a * ∂f/∂a + t_b * ∂f/∂b}, the tangents lifted to the output's
  * rank first so that the batch axis stays in front.
  */
-abstract class BinaryElementwise implements Primitive {
+abstract class BinaryElementwise extends Primitive {
 
     @Override
     public final int arity() {

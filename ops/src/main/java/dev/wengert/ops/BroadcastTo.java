@@ -11,7 +11,7 @@ import dev.wengert.core.Tensor;
  * {@code y} of shape {@code target}: x repeated along the axes where it broadcasts (NumPy rules).
  * VJP: {@code sumTo(g, shape(x))}. JVP: the tangent broadcast the same way.
  */
-final class BroadcastTo implements Primitive {
+final class BroadcastTo extends Primitive {
     private final int[] target;
 
     BroadcastTo(int[] target) {

@@ -17,7 +17,7 @@ import dev.wengert.core.Tensor;
  * tangents along the axis shifted past the batch axis, a null (zero) tangent filled with zeros of its
  * input's shape.
  */
-final class Concat implements Primitive {
+final class Concat extends Primitive {
     private final int axis;
 
     Concat(int axis) {

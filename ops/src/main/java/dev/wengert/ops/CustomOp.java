@@ -126,7 +126,7 @@ public final class CustomOp {
         }
     }
 
-    static final class Built implements Primitive {
+    static final class Built extends Primitive {
         private final String name;
         private final int arity;
         private final ShapeRule shape;

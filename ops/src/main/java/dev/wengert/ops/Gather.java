@@ -20,7 +20,7 @@ import dev.wengert.core.Tensor;
  * at its index, so repeated indices sum their cotangents ({@link ScatterAdd}, the transpose). JVP: the
  * same gather of the tangent, along the axis shifted past the batch axis.
  */
-final class Gather implements Primitive {
+final class Gather extends Primitive {
     private final int axis;
     private final int[] indices;
     private final int[] indexShape;

@@ -17,7 +17,7 @@ import dev.wengert.core.Tensor;
  * </pre>
  * The recorded VJP builds p from the recorded output y, so gradients of gradients are exact.
  */
-final class LogSoftmax implements Primitive {
+final class LogSoftmax extends Primitive {
     private final int axis;
 
     LogSoftmax(int axis) {

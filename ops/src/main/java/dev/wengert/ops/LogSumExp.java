@@ -17,7 +17,7 @@ import dev.wengert.core.Tensor;
  * </pre>
  * The recorded VJP builds p from the recorded x and y, so gradients of gradients are exact.
  */
-final class LogSumExp implements Primitive {
+final class LogSumExp extends Primitive {
     private final int[] axes;
     private final boolean keepDims;
 

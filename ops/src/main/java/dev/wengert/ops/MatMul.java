@@ -23,7 +23,7 @@ import dev.wengert.ops.kernel.Gemm;
  * each itself a MatMul with flags. JVP: {@code op(t_A) op(B) + op(A) op(t_B)}, batched over the
  * tangent axis.
  */
-final class MatMul implements Primitive {
+final class MatMul extends Primitive {
     static final MatMul NN = new MatMul(false, false);
     static final MatMul NT = new MatMul(false, true);
     static final MatMul TN = new MatMul(true, false);

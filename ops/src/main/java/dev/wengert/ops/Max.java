@@ -23,7 +23,7 @@ import dev.wengert.core.Tensor;
  * mask, i.e. which elements of each slice are maximal, ties included, so that a gradient check skips
  * finite differences whose stencil changes the argmax.
  */
-final class Max implements Primitive {
+final class Max extends Primitive {
     private final int[] axes;
     private final boolean keepDims;
 

@@ -10,7 +10,7 @@ import dev.wengert.core.Tensor;
  * reduced. VJP: g / n broadcast back to x's shape. JVP: the mean of the tangent. The mean over zero
  * elements is NaN, as in NumPy.
  */
-final class Mean implements Primitive {
+final class Mean extends Primitive {
     private final int[] axes;
     private final boolean keepDims;
 

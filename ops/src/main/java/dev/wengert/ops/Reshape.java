@@ -12,7 +12,7 @@ import dev.wengert.core.Tensor;
  * The data array is shared, not copied (tensors are immutable). VJP: g reshaped to x's shape. JVP:
  * the tangent reshaped to {@code [k, shape(y)...]}.
  */
-final class Reshape implements Primitive {
+final class Reshape extends Primitive {
     private final int[] requested;
 
     Reshape(int[] shape) {

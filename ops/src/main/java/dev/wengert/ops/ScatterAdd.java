@@ -17,7 +17,7 @@ import dev.wengert.core.Tensor;
  * <p>ScatterAdd is linear. VJP: {@code dx = gather(g)} with the same indices. JVP: the same
  * scatter-add of the tangent, along the axis shifted past the batch axis.
  */
-final class ScatterAdd implements Primitive {
+final class ScatterAdd extends Primitive {
     private final int axis;
     private final int[] indices;
     private final int[] indexShape;

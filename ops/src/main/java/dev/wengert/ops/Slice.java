@@ -18,7 +18,7 @@ import dev.wengert.core.Tensor;
  * shape ({@link Unslice}, its transpose). JVP: the same slice of the tangent, along the axis shifted
  * past the batch axis.
  */
-final class Slice implements Primitive {
+final class Slice extends Primitive {
     private final int axis;
     private final int start;
     private final int end;

@@ -17,7 +17,7 @@ import dev.wengert.core.Tensor;
  * </pre>
  * The recorded VJP uses the recorded output y, so gradients of gradients are exact.
  */
-final class Softmax implements Primitive {
+final class Softmax extends Primitive {
     private final int axis;
 
     Softmax(int axis) {

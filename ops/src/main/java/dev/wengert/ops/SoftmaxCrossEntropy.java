@@ -34,7 +34,7 @@ import java.util.Arrays;
  * recorded one recomputes them with {@link Softmax} and {@link LogSoftmax} so that gradients of
  * gradients are exact. A label outside {@code [0, classes)} throws an {@link IndexOutOfBoundsException}.
  */
-final class SoftmaxCrossEntropy implements Primitive {
+final class SoftmaxCrossEntropy extends Primitive {
     /** The class index of each row; null when the targets are the second input. */
     private final int[] labels;
 

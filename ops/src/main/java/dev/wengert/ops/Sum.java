@@ -10,7 +10,7 @@ import dev.wengert.core.Tensor;
  * them. VJP: g (with the reduced axes restored as size 1) broadcast back to x's shape. JVP: the same
  * sum of the tangent, over the axes shifted past the batch axis.
  */
-final class Sum implements Primitive {
+final class Sum extends Primitive {
     private final int[] axes;
     private final boolean keepDims;
 

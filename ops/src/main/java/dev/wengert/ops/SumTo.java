@@ -12,7 +12,7 @@ import dev.wengert.core.Tensor;
  * broadcasts to x's shape (the leading axes target lacks, and its size-1 axes). Every binary op's VJP
  * ends with it. VJP: {@code broadcastTo(g, shape(x))}. JVP: the same sum of the tangent.
  */
-final class SumTo implements Primitive {
+final class SumTo extends Primitive {
     private final int[] target;
 
     SumTo(int[] target) {

@@ -12,7 +12,7 @@ import dev.wengert.core.Tensor;
  * is axis {@code perm[j]} of x (NumPy's {@code transpose(x, perm)}). Copies. VJP: g transposed by the
  * inverse permutation. JVP: the tangent transposed by {@code [0, perm + 1]}.
  */
-final class Transpose implements Primitive {
+final class Transpose extends Primitive {
     private final int[] perm;
 
     Transpose(int[] perm) {

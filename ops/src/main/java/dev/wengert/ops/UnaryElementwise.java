@@ -11,7 +11,7 @@ import dev.wengert.core.Tensor;
  * tangent batch broadcasts against f'). Ops may add a fused raw VJP for the non-recorded backward pass;
  * the recorded pass (gradients of gradients) always uses {@link #derivative}.
  */
-abstract class UnaryElementwise implements Primitive {
+abstract class UnaryElementwise extends Primitive {
 
     @Override
     public final int arity() {

@@ -16,7 +16,7 @@ import dev.wengert.core.Tensor;
  * <p>Unslice is linear. VJP: {@code dx = slice(g, axis, start, start + (m - 1) step + 1, step)}. JVP:
  * the same placement of the tangent, along the axis shifted past the batch axis.
  */
-final class Unslice implements Primitive {
+final class Unslice extends Primitive {
     private final int axis;
     private final int start;
     private final int step;

@@ -11,7 +11,7 @@ import dev.wengert.core.Tensor;
  * constant of the op (nonzero means true), not an input: no gradient flows into it.
  * VJP: {@code (sumTo(where(cond, g, 0)), sumTo(where(cond, 0, g)))}; JVP: {@code where(cond, t_a, t_b)}.
  */
-final class Where implements Primitive {
+final class Where extends Primitive {
     private final Tensor cond;
 
     Where(Tensor cond) {

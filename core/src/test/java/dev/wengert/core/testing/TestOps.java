@@ -42,7 +42,7 @@ public final class TestOps {
         return LOG.apply(x);
     }
 
-    public abstract static class Binary implements Primitive {
+    public abstract static class Binary extends Primitive {
         @Override
         public int arity() {
             return 2;
@@ -69,7 +69,7 @@ public final class TestOps {
         }
     }
 
-    public abstract static class Unary implements Primitive {
+    public abstract static class Unary extends Primitive {
         @Override
         public int arity() {
             return 1;
