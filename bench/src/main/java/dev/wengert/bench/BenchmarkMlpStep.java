@@ -35,13 +35,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The update changes the weights in place each invocation, as the anchor's does; the cost of a step
  * does not depend on the values.
+ *
+ * <p>A fixed 512 MB young generation, as in {@link BenchmarkRecurrent}: the measurement then sees
+ * steady-state allocation, not the first touch of a young generation still growing.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-Xmn512m"})
 public class BenchmarkMlpStep {
     /** Layer sizes, activation and batch, joined by underscores (no spaces, for JMH's command line). */
     @Param({"784-100-10_tanh_64", "784-100-10_tanh_128", "784-512-512-10_relu_256"})
