@@ -124,7 +124,7 @@ public final class RnnRtrl extends ForwardLearner {
                 Gemm.gemm(threads, false, false, mRows, p, n, 1.0, lhs, b * rows * n, n, prev, c0, cols, 0.0,
                         this.next, c0, cols);
             }
-            addImmediate(b, 0, p);
+            addImmediate(b);
         }
         if (withGrad) {
             int g = n * cols;
@@ -141,10 +141,10 @@ public final class RnnRtrl extends ForwardLearner {
     }
 
     /**
-     * Adds Ī_t for sequence b, parameters [lo, hi): in row i, unit i's columns get (h_{t−1}, x_t, 1); the
-     * gradient row gets the same scaled by u_i.
+     * Adds Ī_t for sequence b: in row i, unit i's columns get (h_{t−1}, x_t, 1); the gradient row gets the
+     * same scaled by u_i.
      */
-    private void addImmediate(int b, int lo, int hi) {
+    private void addImmediate(int b) {
         int nn = n * n;
         int nm = n * m;
         int base = b * p;
@@ -152,22 +152,18 @@ public final class RnnRtrl extends ForwardLearner {
         for (int i = 0; i < n; i++) {
             int row = i * cols + base;
             double ui = withGrad ? u[b * n + i] : 0.0;
-            addRange(row, gRow, ui, i * n, n, hPrev, b * n, lo, hi);
-            addRange(row, gRow, ui, nn + i * m, m, xd, b * m, lo, hi);
+            addRange(row + i * n, gRow + i * n, ui, hPrev, b * n, n);
+            addRange(row + nn + i * m, gRow + nn + i * m, ui, xd, b * m, m);
             int q = nn + nm + i;
-            if (q >= lo && q < hi) {
-                next[row + q] += 1.0;
-                if (withGrad) next[gRow + q] += ui;
-            }
+            next[row + q] += 1.0;
+            if (withGrad) next[gRow + q] += ui;
         }
     }
 
-    private void addRange(int row, int gRow, double ui, int start, int len, double[] src, int srcOff, int lo, int hi) {
-        int from = Math.max(start, lo);
-        int to = Math.min(start + len, hi);
-        int s = srcOff - start;
-        for (int q = from; q < to; q++) next[row + q] += src[s + q];
-        if (withGrad) for (int q = from; q < to; q++) next[gRow + q] += ui * src[s + q];
+    /** {@code next[at + j] += src[from + j]} and, with a gradient, {@code next[gAt + j] += ui · src[from + j]}. */
+    private void addRange(int at, int gAt, double ui, double[] src, int from, int len) {
+        for (int j = 0; j < len; j++) next[at + j] += src[from + j];
+        if (withGrad) for (int j = 0; j < len; j++) next[gAt + j] += ui * src[from + j];
     }
 
     @Override
