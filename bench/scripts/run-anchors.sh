@@ -2,7 +2,7 @@
 # Runs the reference scripts of ../shared/anchors (PyTorch, NumPy + OpenBLAS) on this machine, 1 and 2
 # threads, writing JSON-lines files for the bench report:
 #
-#   bash bench/scripts/run-anchors.sh [OUT_DIR]        (default: reports/anchors; about 40 minutes)
+#   bash bench/scripts/run-anchors.sh [OUT_DIR]        (default: reports/anchors; about 6 minutes on 2 cores)
 #   mvn -q -Preport -DskipTests verify -Dreport.args="quick --anchors reports/anchors"
 #
 # Needs Debian's python3-torch, python3-numpy, libopenblas0-pthread and python3-threadpoolctl
