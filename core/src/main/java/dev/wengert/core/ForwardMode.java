@@ -1,5 +1,7 @@
 package dev.wengert.core;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -131,6 +133,14 @@ public final class ForwardMode {
         return Tensor.wrapUnchecked(jac, shape);
     }
 
+    /** An untracked view of t if no result or caller's tensor has its array yet, else a copy. */
+    private static Tensor unshared(Tensor t, Map<double[], Boolean> taken) {
+        if (taken.put(t.data(), Boolean.TRUE) == null) return Tensor.viewOf(t, t.shapeRef());
+        Tensor c = t.copy();
+        taken.put(c.data(), Boolean.TRUE);
+        return c;
+    }
+
     private static void checkLengths(Tensor[] primals, Tensor[] tangents) {
         if (primals.length != tangents.length) {
             throw new IllegalArgumentException("jvp: " + primals.length + " primals but " + tangents.length + " tangents");
@@ -160,13 +170,20 @@ public final class ForwardMode {
             s.forwardK = 0;
             s.forwardLevel = 0;
         }
+        // Results never share an array with a primal, a tangent passed in, or each other (an output may be an
+        // input, a view of one, or the same tensor twice): such results are copied.
+        Map<double[], Boolean> taken = new IdentityHashMap<>();
+        for (int i = 0; i < primals.length; i++) {
+            taken.put(primals[i].data(), Boolean.TRUE);
+            if (tangents[i] != null) taken.put(tangents[i].data(), Boolean.TRUE);
+        }
         Tensor[] values = new Tensor[out.length];
         Tensor[] tans = new Tensor[out.length];
         for (int i = 0; i < out.length; i++) {
             Tensor y = out[i];
             Tensor t = y.tangentLevel == level ? y.tangent : null;
-            values[i] = y.detach();
-            tans[i] = t != null ? t : Tensor.zeros(Shapes.prepend(k, y.shapeRef()));
+            values[i] = unshared(y, taken);
+            tans[i] = t != null ? unshared(t, taken) : Tensor.zeros(Shapes.prepend(k, y.shapeRef()));
         }
         return new Result(values, tans);
     }

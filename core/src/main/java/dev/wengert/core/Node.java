@@ -16,8 +16,11 @@ public final class Node extends Saved {
     int index = -1;
     /** Bit i: input i is tracked on this tape, so it needs a cotangent (all bits set past 63 inputs). */
     private final long gradMask;
-    /** Sum of the inputs' versions when recorded: an in-place update since then changes it. */
-    private final long versionSum;
+    /**
+     * Sum of the inputs' and the output's storage versions when recorded: an in-place update since then,
+     * through any tensor sharing their storage, changes it.
+     */
+    private long versionSum;
     /** {@link Tensor#mutations()} when recorded: while unchanged, no input can have been updated. */
     private final long mutations;
     /** Where user code created this node; only kept in anomaly mode. */
@@ -35,7 +38,7 @@ public final class Node extends Saved {
 
     private static long versionSum(Tensor[] inputs) {
         long v = 0;
-        for (Tensor x : inputs) v += x.version;
+        for (Tensor x : inputs) v += x.version();
         return v;
     }
 
@@ -101,15 +104,27 @@ public final class Node extends Saved {
                     + "Open the tape with Tape.openRetained() to differentiate more than once, or detach() "
                     + "tensors carried from one backward pass to the next (such as an RNN state)");
         }
-        if (mutations != Tensor.mutations() && versionSum(inputs) != versionSum) {
-            StringBuilder which = new StringBuilder();
-            for (int i = 0; i < inputs.length; i++) {
-                if (inputs[i].isLeaf()) which.append(which.length() == 0 ? "" : ", ").append(i);
-            }
-            throw new IllegalStateException("backward: an input of op '" + op.name() + "' (leaf input(s) " + which
-                    + ") was updated in place after the op was recorded; its gradient would use the new values. "
-                    + "Update parameters only after backward, or copy() the tensor before using it");
+        if (mutations != Tensor.mutations() && versionSum(inputs) + output.version() != versionSum) {
+            throw new IllegalStateException("backward: an input or the output of op '" + op.name() + "' ("
+                    + updated() + ") was updated in place after the op was recorded, through itself or a tensor "
+                    + "sharing its storage (a view, a detached alias, a grad buffer); its gradient would use the new "
+                    + "values. Update parameters only after backward, or copy() the tensor before using it");
         }
+    }
+
+    /** Adds the output's version once the output is known (the engine calls it when recording). */
+    void recordOutputVersion() {
+        versionSum += output.version();
+    }
+
+    /** The inputs and output whose storage has had updates at all (only the sum was kept): the suspects. */
+    private String updated() {
+        StringBuilder which = new StringBuilder();
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i].version() != 0) which.append(which.length() == 0 ? "" : ", ").append("input ").append(i);
+        }
+        if (output.version() != 0) which.append(which.length() == 0 ? "" : ", ").append("the output");
+        return "updated at some time: " + which;
     }
 
     private static final Tensor[] NO_INPUTS = new Tensor[0];

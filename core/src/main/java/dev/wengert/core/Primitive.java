@@ -19,7 +19,10 @@ package dev.wengert.core;
  *       {@code dL/dx_i = (dy/dx_i)^T g}, one per input (shape of that input), {@code null} for "no
  *       gradient" (a constant input, or one whose {@link Node#needsGrad} is false). The VJP must be
  *       written with primitives applied through {@link #apply}, so that when the backward pass is
- *       recorded ({@link Node#creatingGraph()}), gradients of gradients come out right.</li>
+ *       recorded ({@link Node#creatingGraph()}), gradients of gradients come out right. It returns new
+ *       tensors, g itself, or views of g, of an input or of the output: the engine recognises those by
+ *       their storage and may keep any other returned array as a gradient buffer, adding into it later.
+ *       So never return a tensor kept elsewhere (a cached constant): return a copy of it.</li>
  *   <li>{@link #jvp}: given tangents {@code t_i} for the inputs, the output tangent
  *       {@code t_y = sum_i (dy/dx_i) t_i}. Tangents come in batches: a tangent of an input of shape
  *       {@code s} has shape {@code [k, s...]} for k directions at once, and the result must have
@@ -48,8 +51,9 @@ public abstract class Primitive {
     public abstract int[] shape(Tensor... x);
 
     /**
-     * The output value. Must return a new tensor of shape {@code shape} (it may share an input's
-     * data array, since tensors are immutable) and must not modify any input.
+     * The output value. Must return a new tensor of shape {@code shape} and must not modify any input.
+     * A view op returns {@link Tensor#viewOf} an input, which shares the input's storage and version
+     * counter; never wrap another tensor's {@link Tensor#data()} array in a new tensor.
      *
      * @param x     the inputs, already checked by {@link #shape}
      * @param shape the output shape, as {@link #shape} returned it

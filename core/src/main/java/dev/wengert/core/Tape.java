@@ -1,7 +1,6 @@
 package dev.wengert.core;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -154,6 +153,7 @@ public final class Tape implements AutoCloseable {
     }
 
     void add(Node n, State s) {
+        n.recordOutputVersion();
         n.index = nodes.size();
         nodes.add(n);
         bytes += 8L * n.output.size();
@@ -223,6 +223,27 @@ public final class Tape implements AutoCloseable {
         run(new Tensor[] {y}, new Tensor[] {seed}, new Tensor[0], false, true);
     }
 
+    /**
+     * A cotangent being summed during a pass, and what the engine knows of its array. Storage, not object
+     * identity, decides: views (reshape, expandDims ...) are new tensor objects over the same array.
+     */
+    private static final class Cot {
+        Tensor value;
+        /** The array was allocated by this pass's summation and only this entry refers to it: it can be added into. */
+        boolean owned;
+        /**
+         * Nothing outside this pass refers to the array: it is neither a seed, an input nor an output of any op,
+         * nor a view of one. A fresh array may still be shared by several cotangents (a VJP may return the
+         * same tensor for two inputs), which the hand-out at the end resolves.
+         */
+        boolean fresh;
+
+        Cot(Tensor value, boolean fresh) {
+            this.value = value;
+            this.fresh = fresh;
+        }
+    }
+
     private Tensor[] run(Tensor[] ys, Tensor[] seeds, Tensor[] wrt, boolean record, boolean intoLeaves) {
         String what = intoLeaves ? "backward" : "gradient";
         checkOwner(what);
@@ -230,10 +251,12 @@ public final class Tape implements AutoCloseable {
             throw new IllegalArgumentException(what + ": " + ys.length + " outputs but " + seeds.length + " seeds");
         }
         int n = nodes.size();
+        // Per entry, the summed cotangent and what is known of its array (see Cot; arrays, not Cot objects,
+        // as a long tape would allocate one per entry).
         Tensor[] cot = new Tensor[n];
         boolean[] owned = new boolean[n];
-        Map<Tensor, Tensor> leafCot = new IdentityHashMap<>();
-        Map<Tensor, Boolean> leafOwned = new IdentityHashMap<>();
+        boolean[] fresh = new boolean[n];
+        Map<Tensor, Cot> leafCot = new IdentityHashMap<>();
 
         State s = State.get();
         Tape savedTape = s.tape;
@@ -253,14 +276,16 @@ public final class Tape implements AutoCloseable {
             for (int i = 0; i < ys.length; i++) {
                 Tensor y = ys[i];
                 if (y == null) throw new NullPointerException(what + ": output " + i + " is null");
-                Tensor seed = seedFor(what, y, seeds == null ? null : seeds[i], i);
+                Tensor given = seeds == null ? null : seeds[i];
+                Tensor seed = seedFor(what, y, given, i);
+                boolean seedFresh = given == null; // ones made here; a caller's seed is never written nor handed out
                 if (y.node != null && y.node.tape == this) {
                     y.node.checkUsable();
                     int idx = y.node.index;
-                    addInto(cot, owned, idx, seed, record);
+                    addInto(cot, owned, fresh, idx, seed, seedFresh, record);
                     start = Math.max(start, idx);
                 } else if (y.isVariable()) {
-                    addLeaf(leafCot, leafOwned, y, seed, record);
+                    leafCot.put(y, add(leafCot.get(y), seed, seedFresh, record));
                 } else {
                     throw new IllegalArgumentException(what + ": output " + (ys.length > 1 ? i + " " : "") + "("
                             + y.describe() + ") was not recorded on this tape: none of its inputs required gradients, "
@@ -269,24 +294,20 @@ public final class Tape implements AutoCloseable {
             }
 
             // Intermediate tensors asked for: their cotangent is final when the loop reaches them.
-            int[] wantedAt = null;
+            boolean[] wanted = null;
             for (int j = 0; j < wrt.length; j++) {
                 Tensor x = wrt[j];
                 if (x == null) throw new NullPointerException(what + ": input " + j + " is null");
                 if (x.node != null && x.node.tape == this) {
                     x.node.checkUsable();
-                    if (wantedAt == null) {
-                        wantedAt = new int[n];
-                        Arrays.fill(wantedAt, -1);
-                    }
-                    wantedAt[x.node.index] = j;
+                    if (wanted == null) wanted = new boolean[n];
+                    wanted[x.node.index] = true;
                 } else if (!x.isVariable()) {
                     throw new IllegalArgumentException(what + ": input " + j + " (" + x.describe() + ") is not "
                             + "tracked on this tape: call requiresGrad() on it before computing with it");
                 }
             }
-            Tensor[] result = new Tensor[wrt.length];
-            Tensor[] intermediate = wantedAt == null ? null : new Tensor[n];
+            Cot[] intermediate = wanted == null ? null : new Cot[n];
 
             // Entries are released as the loop passes them (they are in cache then; a separate pass over
             // a long tape costs a cache miss each). A failure inside the loop (a NaN in anomaly mode, a
@@ -303,7 +324,8 @@ public final class Tape implements AutoCloseable {
                     continue;
                 }
                 cot[i] = null;
-                if (intermediate != null && wantedAt[i] >= 0) intermediate[i] = g;
+                boolean gFresh = fresh[i];
+                if (intermediate != null && wanted[i]) intermediate[i] = new Cot(g, gFresh);
                 node.checkUsable();
                 Primitive op = node.op();
                 Tensor[] gx = op.vjp(g, node);
@@ -325,31 +347,33 @@ public final class Tape implements AutoCloseable {
                                 + Shapes.str(c.shapeRef()) + " for input " + j + " of shape " + Shapes.str(xj.shapeRef()));
                     }
                     if (s.anomaly) Anomaly.checkBackward(node, j, c);
+                    // g itself or a view of it is as fresh as g; an input's or the output's storage never is.
+                    boolean cFresh = c.data() == g.data() ? gFresh : !sharesStorage(c, node);
                     Node src = xj.node;
                     if (src != null && src.tape == this) {
                         src.checkUsable();
-                        addInto(cot, owned, src.index, c, record);
+                        addInto(cot, owned, fresh, src.index, c, cFresh, record);
                     } else {
-                        addLeaf(leafCot, leafOwned, xj, c, record);
+                        leafCot.put(xj, add(leafCot.get(xj), c, cFresh, record));
                     }
                 }
                 if (release) node.release();
             }
 
+            // Hand out: every array given to the caller (a result, a new grad buffer) is given once, and never
+            // a seed's, an input's or an output's; anything else is copied.
+            Map<double[], Boolean> handedOut = new IdentityHashMap<>();
+            Tensor[] result = new Tensor[wrt.length];
             for (int j = 0; j < wrt.length; j++) {
                 Tensor x = wrt[j];
-                Tensor g = x.node != null ? intermediate[x.node.index] : leafCot.get(x);
-                result[j] = g != null ? g : Tensor.zeros(x.shapeRef());
+                Cot g = x.node != null ? intermediate[x.node.index] : leafCot.get(x);
+                result[j] = g != null ? handOut(g, handedOut, record) : Tensor.zeros(x.shapeRef());
             }
             if (intoLeaves) {
-                // A VJP returns fresh tensors (or its incoming g), so a leaf can keep its cotangent without a
-                // copy unless the same tensor went to another leaf too, or it is a caller's seed.
-                Map<Tensor, Boolean> taken = new IdentityHashMap<>();
-                for (Map.Entry<Tensor, Tensor> e : leafCot.entrySet()) {
-                    Tensor c = e.getValue();
-                    boolean exclusive = leafOwned.containsKey(e.getKey())
-                            || (!c.isVariable() && !isSeed(c, seeds) && taken.put(c, Boolean.TRUE) == null);
-                    e.getKey().accumulateGrad(c, exclusive && !record);
+                for (Map.Entry<Tensor, Cot> e : leafCot.entrySet()) {
+                    Cot c = e.getValue();
+                    boolean mayTake = c.fresh && !record && !handedOut.containsKey(c.value.data());
+                    if (e.getKey().accumulateGrad(c.value, mayTake)) handedOut.put(c.value.data(), Boolean.TRUE);
                 }
             }
             if (release) {
@@ -365,11 +389,26 @@ public final class Tape implements AutoCloseable {
         }
     }
 
-    private static boolean isSeed(Tensor c, Tensor[] seeds) {
-        if (seeds != null) {
-            for (Tensor s : seeds) if (s == c) return true;
+    /** Whether c's array is the array of an input or the output of the node whose VJP returned it. */
+    private static boolean sharesStorage(Tensor c, Node node) {
+        double[] d = c.data();
+        if (node.output().data() == d) return true;
+        for (Tensor x : node.inputs()) {
+            if (x.data() == d) return true;
         }
         return false;
+    }
+
+    /**
+     * A gradient for the caller: the summed cotangent itself when its array is fresh and not given out yet,
+     * else a copy (recorded in a recorded pass, so that it can be differentiated again).
+     */
+    private static Tensor handOut(Cot c, Map<double[], Boolean> handedOut, boolean record) {
+        Tensor g = c.value;
+        if (c.fresh && handedOut.put(g.data(), Boolean.TRUE) == null) return g;
+        Tensor copy = record ? Copy.INSTANCE.apply(g) : Tensor.wrapUnchecked(g.data().clone(), g.shapeRef());
+        handedOut.put(copy.data(), Boolean.TRUE);
+        return copy;
     }
 
     private static IllegalStateException foreignPath(String what, Primitive op, Tensor x) {
@@ -390,40 +429,46 @@ public final class Tape implements AutoCloseable {
             throw new ShapeException(what + ": seed of shape " + Shapes.str(seed.shapeRef())
                     + " does not match output " + i + " of shape " + Shapes.str(y.shapeRef()));
         }
-        return seed;
+        // A grad buffer passed as a seed would change under the accumulation at the end of this very pass.
+        return seed.isGradBuffer() ? seed.copy() : seed;
     }
 
     /**
-     * Sums cotangents without mutating any tensor a VJP returned (VJPs may return their input g):
-     * the first contribution is kept as is, the second goes into a new buffer that later ones add
-     * into. A recorded backward sums with the recorded {@link Accumulate} instead.
+     * Sums cotangents without writing any array the engine does not own (VJPs may return their input g, a
+     * seed flows in as it is): the first contribution is kept as is, the second goes into a new buffer that
+     * later ones add into. A recorded backward sums with the recorded {@link Accumulate} instead.
      */
-    private static void addInto(Tensor[] cot, boolean[] owned, int idx, Tensor c, boolean record) {
+    private static Cot add(Cot prev, Tensor c, boolean fresh, boolean record) {
+        if (prev == null) return new Cot(c, fresh);
+        if (record) {
+            prev.value = Accumulate.INSTANCE.apply(prev.value, c);
+            prev.fresh = true;
+        } else if (prev.owned) {
+            addInPlace(prev.value.data(), c.data());
+        } else {
+            prev.value = Tensor.wrapUnchecked(Accumulate.sum(prev.value.data(), c.data()), prev.value.shapeRef());
+            prev.owned = true;
+            prev.fresh = true;
+        }
+        return prev;
+    }
+
+    /** {@link #add} for the entries of the tape, whose state is kept in arrays. */
+    private static void addInto(Tensor[] cot, boolean[] owned, boolean[] fresh, int idx, Tensor c, boolean cFresh,
+            boolean record) {
         Tensor prev = cot[idx];
         if (prev == null) {
             cot[idx] = c;
+            fresh[idx] = cFresh;
         } else if (record) {
             cot[idx] = Accumulate.INSTANCE.apply(prev, c);
+            fresh[idx] = true;
         } else if (owned[idx]) {
             addInPlace(prev.data(), c.data());
         } else {
             cot[idx] = Tensor.wrapUnchecked(Accumulate.sum(prev.data(), c.data()), prev.shapeRef());
             owned[idx] = true;
-        }
-    }
-
-    private static void addLeaf(Map<Tensor, Tensor> cot, Map<Tensor, Boolean> owned, Tensor leaf, Tensor c,
-            boolean record) {
-        Tensor prev = cot.get(leaf);
-        if (prev == null) {
-            cot.put(leaf, c);
-        } else if (record) {
-            cot.put(leaf, Accumulate.INSTANCE.apply(prev, c));
-        } else if (owned.containsKey(leaf)) {
-            addInPlace(prev.data(), c.data());
-        } else {
-            cot.put(leaf, Tensor.wrapUnchecked(Accumulate.sum(prev.data(), c.data()), prev.shapeRef()));
-            owned.put(leaf, Boolean.TRUE);
+            fresh[idx] = true;
         }
     }
 

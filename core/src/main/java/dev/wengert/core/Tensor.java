@@ -1,16 +1,39 @@
 package dev.wengert.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A float64 n-dimensional array, row-major, and a value in a computation graph.
  *
- * <p>The data of a tensor never changes once made, with one exception: a leaf (a tensor that no
- * recorded operation produced, such as a parameter) may be updated in place through
- * {@link #mutableData()} or {@link #assign}, which optimisers do. Each such update bumps the tensor's
- * {@link #version()}, and a backward pass that would use a value recorded before the update throws
- * instead of computing a wrong gradient.
+ * <h2>Memory model</h2>
+ *
+ * <p><b>Values do not change</b>, with one exception: a leaf (a tensor that no recorded operation
+ * produced, such as a parameter) may be updated in place through {@link #mutableData()} or
+ * {@link #assign}, which optimisers do. Forward passes, backward passes and JVPs never write to an
+ * input, a seed or a tangent the caller passed in.
+ *
+ * <p><b>Storage.</b> Two tensors share memory exactly when their {@link #data()} arrays are the same
+ * object. The view ops ({@code Ops.reshape}, {@code expandDims}, {@code squeeze}, {@code concat} of one
+ * tensor, and {@code broadcastTo}/{@code sumTo}/{@code reshape} to a tensor's own shape, which return the
+ * tensor itself), {@link #detach()} and {@link #viewOf} return tensors over the same array; every other op
+ * returns new storage. Tensors over one array share one version counter: an in-place update through
+ * any of them bumps the {@link #version()} of all, and a backward pass that would use a value recorded
+ * before the update throws instead of computing a wrong gradient. {@link #copy()} gives new storage.
+ *
+ * <p><b>Gradients handed out never alias.</b> {@link #grad()}, the results of {@link Tape#gradient} and
+ * {@link Tape#recordedGradient}, and the values and tangents of {@link ForwardMode} never share an array
+ * with each other, with a seed, a tangent or an input the caller passed in, nor with any other
+ * variable's gradient. The tape decides this by storage, not by object identity: a cotangent that
+ * might be shared is copied.
+ *
+ * <p><b>Accumulation.</b> {@link Tape#backward} adds each variable's gradient into its {@link #grad()}
+ * buffer: the first pass makes the buffer, later passes add into it in place (k passes give the sum, in
+ * order, of k single passes), until {@link #zeroGrad()} drops it. Accumulation is atomic per variable:
+ * backward passes on several threads, each with its own tape, may share a variable.
  *
  * <p>A 0-d tensor (shape {@code []}) is a scalar; scalars are cheap.
  *
@@ -33,9 +56,27 @@ public final class Tensor {
     /** The forward-mode run the tangent belongs to; a tangent left over from another run is ignored. */
     long tangentLevel;
     private boolean requiresGrad;
-    private Tensor grad;
-    int version;
+    /** The accumulated gradient, owned by this leaf: no other tensor handed out shares its array. */
+    private volatile Tensor grad;
+    /** Whether this tensor is some leaf's {@link #grad()} buffer, which backward passes add into. */
+    private volatile boolean gradBuffer;
+    /**
+     * The version counter of the storage: shared by every tensor over the same array (views made with
+     * {@link #viewOf}, {@link #detach() detached} aliases), so that an in-place update through any of them
+     * is seen by a tape that recorded another. Made on first need; null means version 0.
+     */
+    private volatile AtomicInteger storageVersion;
     private String name;
+
+    private static final VarHandle STORAGE_VERSION;
+
+    static {
+        try {
+            STORAGE_VERSION = MethodHandles.lookup().findVarHandle(Tensor.class, "storageVersion", AtomicInteger.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * How many in-place updates any leaf has had, process-wide. A recorded op compares it with the count
@@ -57,7 +98,8 @@ public final class Tensor {
 
     /**
      * A tensor over {@code data} without copying it: the caller hands the array over and must not
-     * write to it afterwards. Ops use this to return freshly computed arrays.
+     * write to it afterwards. Ops use this to return freshly computed arrays; never pass another tensor's
+     * {@link #data()} (use {@link #viewOf}, which shares its version counter too).
      *
      * @throws ShapeException when the array length differs from the product of the shape
      */
@@ -67,6 +109,25 @@ public final class Tensor {
                     + " (" + Shapes.size(shape) + " elements)");
         }
         return new Tensor(data, shape.length == 0 ? Shapes.SCALAR : shape.clone());
+    }
+
+    /**
+     * A tensor over the same storage as {@code base} in another shape of the same size: a view. It shares
+     * base's array and version counter, so an in-place update of either (of a leaf, through
+     * {@link #mutableData()}) is an update of both, and a tape that recorded one notices. The view is
+     * untracked: view ops ({@code Ops.reshape}, {@code expandDims} ...) return it from their forward pass and
+     * the engine records it; user code gets a recorded view from those ops instead.
+     *
+     * @throws ShapeException when {@code shape} does not have base's number of elements
+     */
+    public static Tensor viewOf(Tensor base, int... shape) {
+        if (base.data.length != Shapes.size(shape)) {
+            throw new ShapeException("view: " + base.describe() + " has " + base.data.length
+                    + " elements; shape " + Shapes.str(shape) + " has " + Shapes.size(shape));
+        }
+        Tensor v = new Tensor(base.data, shape.length == 0 ? Shapes.SCALAR : shape.clone());
+        v.storageVersion = base.storageVersion();
+        return v;
     }
 
     /** Like {@link #wrap} but trusts that data and shape agree and takes the shape array too. */
@@ -145,7 +206,8 @@ public final class Tensor {
 
     /**
      * The backing row-major array, not a copy. Read it; never write it (use {@link #mutableData()}
-     * on a leaf, or {@link #toArray()} for a copy). Ops read their inputs through this.
+     * on a leaf, or {@link #toArray()} for a copy). Ops read their inputs through this. Two tensors share
+     * memory exactly when their {@code data()} arrays are the same object.
      */
     public double[] data() {
         return data;
@@ -257,9 +319,24 @@ public final class Tensor {
             throw new IllegalStateException("mutableData: " + describe() + " was produced by the recorded op '"
                     + node.op().name() + "'; only leaves can be updated in place (detach() it first)");
         }
-        version++;
-        MUTATIONS.incrementAndGet();
+        bumpVersion();
         return data;
+    }
+
+    private void bumpVersion() {
+        storageVersion().incrementAndGet();
+        MUTATIONS.incrementAndGet();
+    }
+
+    /** The storage's version counter, made (once, whatever the thread) on first need. */
+    private AtomicInteger storageVersion() {
+        AtomicInteger v = storageVersion;
+        if (v == null) {
+            AtomicInteger made = new AtomicInteger();
+            v = (AtomicInteger) STORAGE_VERSION.compareAndExchange(this, (AtomicInteger) null, made);
+            if (v == null) v = made;
+        }
+        return v;
     }
 
     /** Copies {@code src}'s values into this leaf (same shape); see {@link #mutableData()}. */
@@ -272,9 +349,13 @@ public final class Tensor {
         return this;
     }
 
-    /** How many in-place updates this tensor has had. */
+    /**
+     * How many in-place updates this tensor's storage has had, through this tensor or any tensor sharing
+     * its array (a view, a detached alias), including gradient accumulation into a {@link #grad()} buffer.
+     */
     public int version() {
-        return version;
+        AtomicInteger v = storageVersion;
+        return v == null ? 0 : v.get();
     }
 
     // ---------------------------------------------------------------- graph
@@ -310,33 +391,56 @@ public final class Tensor {
     }
 
     /**
-     * A new leaf with the same values (shared, as tensors are immutable) that no tape tracks: gradients
-     * do not flow through it. Truncated BPTT cuts the graph this way.
+     * A new leaf over the same storage that no tape tracks: gradients do not flow through it. Truncated
+     * BPTT cuts the graph this way. It is a view (see {@link #viewOf}): an in-place update of the detached
+     * tensor is an update of this one, and a tape that recorded this one throws at backward instead of
+     * using the new values; {@link #copy()} gives independent storage.
      */
     public Tensor detach() {
-        Tensor t = new Tensor(data, shape);
+        Tensor t = viewOf(this, shape);
         t.name = name;
         return t;
     }
 
-    /** The gradient accumulated into this leaf by {@link Tape#backward}, or null. */
+    /**
+     * The gradient accumulated into this leaf by {@link Tape#backward}, or null before the first pass
+     * and after {@link #zeroGrad()}. The tensor is this leaf's own buffer: its array is shared with no
+     * other gradient, seed, input or output. A later backward pass adds into it in place (its
+     * {@link #version()} goes up, so a tape that recorded it throws rather than use stale values); take a
+     * {@link #copy()} to keep a snapshot.
+     */
     public Tensor grad() {
         return grad;
     }
 
-    /** Forgets the accumulated gradient. */
-    public void zeroGrad() {
+    /** Forgets the accumulated gradient: the next pass starts a new buffer; a tensor handed out keeps its values. */
+    public synchronized void zeroGrad() {
         grad = null;
     }
 
-    void accumulateGrad(Tensor g, boolean owned) {
-        if (grad == null) {
-            grad = owned ? g : g.copy();
-        } else {
-            double[] a = grad.data;
-            double[] b = g.data;
-            for (int i = 0; i < a.length; i++) a[i] += b[i];
+    /** Whether this tensor is a leaf's {@link #grad()} buffer, which later backward passes add into. */
+    boolean isGradBuffer() {
+        return gradBuffer;
+    }
+
+    /**
+     * Adds a cotangent into the gradient, atomically per leaf (backward passes on several threads may
+     * accumulate into one shared variable). {@code mayTake}: the engine vouches that nothing else refers to
+     * g's array, so the first pass can keep it instead of copying. Returns whether it kept g's array.
+     */
+    synchronized boolean accumulateGrad(Tensor g, boolean mayTake) {
+        Tensor current = grad;
+        if (current == null) {
+            Tensor buffer = new Tensor(mayTake ? g.data : g.data.clone(), shape);
+            buffer.gradBuffer = true;
+            grad = buffer;
+            return mayTake;
         }
+        double[] a = current.data;
+        double[] b = g.data;
+        for (int i = 0; i < a.length; i++) a[i] += b[i];
+        current.bumpVersion();
+        return false;
     }
 
     /**

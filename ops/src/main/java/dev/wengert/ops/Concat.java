@@ -62,7 +62,7 @@ final class Concat extends Primitive {
 
     @Override
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
-        if (x.length == 1) return Tensor.wrap(x[0].data(), shape);
+        if (x.length == 1) return Tensor.viewOf(x[0], shape);
         int a = Shapes.axis("concat", axis, shape.length);
         int inner = 1;
         for (int i = a + 1; i < shape.length; i++) inner *= shape[i];

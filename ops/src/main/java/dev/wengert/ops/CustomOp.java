@@ -30,6 +30,10 @@ import java.util.Objects;
  * shape {@code [k, shape(x_i)...]}, result {@code [k, shape(y)...]}), or for one direction at a time
  * ({@link Builder#jvpPerDirection}: plain shapes; the op loops over the k directions). The output shape
  * defaults to the first input's.
+ *
+ * <p>Memory: the VJP's results are copied unless they share storage with g, an input or the output
+ * (a rule may return a tensor it keeps, such as a cached constant, and the engine adds into gradient
+ * buffers in place); the values a recorded VJP computes are not copied.
  */
 public final class CustomOp {
     private CustomOp() {}
@@ -177,7 +181,26 @@ public final class CustomOp {
             if (vjp == null) {
                 throw new UnsupportedOperationException("custom op '" + name + "' has no VJP: give one with .vjp(...)");
             }
-            return vjp.apply(g, node.inputs(), node.output());
+            Tensor[] gx = vjp.apply(g, node.inputs(), node.output());
+            if (gx != null) {
+                // The engine may keep a returned array as a gradient buffer and add into it later; a rule may
+                // return a tensor it keeps elsewhere (a cached constant), so anything that is not plainly a
+                // view of g, an input or the output (which the engine recognises), nor a value this recorded
+                // VJP computed, is copied.
+                boolean recorded = node.creatingGraph();
+                for (int i = 0; i < gx.length; i++) {
+                    Tensor c = gx[i];
+                    if (c != null && !known(c, g, node) && !(recorded && c.node() != null)) gx[i] = c.copy();
+                }
+            }
+            return gx;
+        }
+
+        private static boolean known(Tensor c, Tensor g, Node node) {
+            double[] d = c.data();
+            if (d == g.data() || d == node.output().data()) return true;
+            for (Tensor x : node.inputs()) if (x.data() == d) return true;
+            return false;
         }
 
         @Override

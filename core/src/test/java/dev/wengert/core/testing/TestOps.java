@@ -42,6 +42,47 @@ public final class TestOps {
         return LOG.apply(x);
     }
 
+    /** x's elements in another shape of the same size, over the same storage (a view op). */
+    public static Tensor view(Tensor x, int... shape) {
+        return new View(shape).apply(x);
+    }
+
+    /** The view op: forward returns {@link Tensor#viewOf} its input; VJP: g viewed in the input's shape. */
+    public static final class View extends Primitive {
+        private final int[] shape;
+
+        public View(int[] shape) {
+            this.shape = shape.clone();
+        }
+
+        public String name() {
+            return "view";
+        }
+
+        public int arity() {
+            return 1;
+        }
+
+        public int[] shape(Tensor... x) {
+            if (Shapes.size(shape) != x[0].size()) {
+                throw new ShapeException("view: " + Shapes.str(x[0].shape()) + " to " + Shapes.str(shape));
+            }
+            return shape.clone();
+        }
+
+        public Tensor forward(Tensor[] x, int[] s, Saved saved) {
+            return Tensor.viewOf(x[0], s);
+        }
+
+        public Tensor[] vjp(Tensor g, Node n) {
+            return new Tensor[] {view(g, n.input(0).shape())};
+        }
+
+        public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, Saved s) {
+            return view(t[0], Shapes.prepend(t[0].dim(0), y.shape()));
+        }
+    }
+
     public abstract static class Binary extends Primitive {
         @Override
         public int arity() {
