@@ -74,7 +74,7 @@ final class Slice extends Primitive {
         int[] xs = x[0].shape();
         Range r = range(xs);
         double[] src = x[0].data();
-        if (r.count() == r.size()) return Tensor.wrap(src, shape); // the whole axis (step 1): share the data
+        if (r.count() == r.size()) return Tensor.viewOf(x[0], shape); // the whole axis (step 1): a view
         int inner = 1;
         for (int i = r.axis() + 1; i < xs.length; i++) inner *= xs[i];
         int outer = src.length == 0 ? 0 : src.length / (r.size() * inner);
