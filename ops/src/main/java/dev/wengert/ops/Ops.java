@@ -167,7 +167,13 @@ public final class Ops {
         return Relu.INSTANCE.apply(x);
     }
 
-    /** {@code min(max(x, lo), hi)}; the gradient is 1 on the closed interval [lo, hi]. */
+    /**
+     * {@code min(max(x, lo), hi)}; the gradient is 1 on the closed interval [lo, hi], else 0. With
+     * {@code lo > hi} every element is hi and the gradient is 0, as the formula says (and torch.clamp
+     * does).
+     *
+     * @throws IllegalArgumentException when a bound is NaN
+     */
     public static Tensor clamp(Tensor x, double lo, double hi) {
         return new Clamp(lo, hi).apply(x);
     }
