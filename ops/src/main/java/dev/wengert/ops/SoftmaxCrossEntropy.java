@@ -218,14 +218,15 @@ final class SoftmaxCrossEntropy extends Primitive {
         Tensor z = node.input(0);
         Tensor gRow = Ops.expandDims(g, -1);
         int[] last = {z.rank() - 1};
-        Tensor p = Ops.softmax(z, -1);
         if (labels != null) {
             // g (p - onehot) = -g (onehot Σ_{c≠l} p_c - (1 - onehot) p)
+            Tensor p = Ops.softmax(z, -1);
             return new Tensor[] {Ops.neg(Ops.mul(gRow, SoftmaxRows.lessOneHot(p, oneHot(z.shape()), last)))};
         }
         Tensor t = node.input(1);
         Tensor dz = null;
         if (node.needsGrad(0)) {
+            Tensor p = Ops.softmax(z, -1);
             // (Σt) p - t = ((Σt) mask - t) - (Σt)(mask - p), mask at each row's maximum
             Tensor mask = SoftmaxRows.argmaxMask(z, Slices.along(z.shape(), last[0]));
             Tensor slope = Ops.sub(SoftmaxRows.lessOneHot(t, mask, last),
