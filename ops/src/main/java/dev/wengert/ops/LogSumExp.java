@@ -7,15 +7,21 @@ import dev.wengert.core.Tensor;
 
 /**
  * {@code y = log Σ exp x} over the given axes (all when none are given), kept as size 1 or dropped.
- * Computed stably as {@code m + log Σ exp(x - m)} with m the slice's maximum, so no term overflows
- * ({@code logSumExp([1000, 1000]) = 1000 + ln 2}); an infinite maximum is the result, and the sum over
- * zero elements is -∞.
+ * Computed as {@code m + log1p(Σ_{j≠k} exp(x_j - m))} with m the slice's maximum (at k), so no term
+ * overflows and the result is within an ulp or two of exact at any magnitude
+ * ({@code logSumExp([1000, 1000]) = 1000 + ln 2}, {@code logSumExp([0, -40]) = 4.25e-18}); see
+ * {@link SoftmaxRows} for the arithmetic. The sum over zero elements is -∞. Infinite entries: +∞
+ * dominates ({@code y = +∞}), -∞ entries add nothing, a slice of -∞ gives -∞; NaN gives NaN.
  *
- * <p>With {@code p = exp(x - y)}, the softmax over each reduced slice:
+ * <p>With {@code p = softmax(x)} over each reduced slice:
  * <pre>
  *   VJP: dx = p ⊙ broadcast(g)          JVP: t_y = Σ_axes p ⊙ t
  * </pre>
- * The recorded VJP builds p from the recorded x and y, so gradients of gradients are exact.
+ * p is computed from x as {@code e_j / Σ e}, never as {@code exp(x - y)}: y rounds to x at |x| ≥ 1e16,
+ * which would make the gradient at {@code [1e16, 1e16]} [1, 1] instead of [½, ½]. At infinite entries p
+ * is the limit {@link SoftmaxRows} describes (the +∞ entries share the gradient equally; a slice of
+ * -∞ has the uniform gradient). The recorded VJP multiplies g by the recorded {@link Softmax} of x over
+ * the same axes, so gradients of gradients are exact.
  */
 final class LogSumExp extends Primitive {
     private final int[] axes;
@@ -55,15 +61,13 @@ final class LogSumExp extends Primitive {
         double[] y = new double[s.count()];
         for (int o = 0; o < y.length; o++) {
             int b = s.base[o];
-            double m = Slices.max(xd, b, s.off);
-            if (Double.isInfinite(m)) {
-                // +∞ dominates; all -∞ (or no elements) sums to 0; x - m would be NaN either way.
-                y[o] = m;
+            int k = SoftmaxRows.argmax(xd, b, s.off);
+            if (k < 0) {
+                y[o] = Double.NEGATIVE_INFINITY; // log of the empty sum 0
                 continue;
             }
-            double sum = 0;
-            for (int j : s.off) sum += Math.exp(xd[b + j] - m);
-            y[o] = m + Math.log(sum);
+            // m = ±∞ needs no case: m + log1p(r) is m (r = n - 1 for a slice of -∞).
+            y[o] = xd[b + s.off[k]] + Math.log1p(SoftmaxRows.rest(xd, b, s.off, k));
         }
         return Tensor.wrap(y, shape);
     }
@@ -71,30 +75,27 @@ final class LogSumExp extends Primitive {
     @Override
     public Tensor[] vjp(Tensor g, Node node) {
         Tensor x = node.input(0);
-        Tensor y = node.output();
         int[] xs = x.shape();
-        int[] kept = Axes.keep(xs, axes(xs.length));
+        int[] a = axes(xs.length);
+        int[] kept = Axes.keep(xs, a);
         if (node.creatingGraph()) {
-            Tensor p = Ops.exp(Ops.sub(x, Ops.reshape(y, kept)));
-            return new Tensor[] {Ops.mul(Ops.reshape(g, kept), p)};
+            return new Tensor[] {Ops.mul(Ops.reshape(g, kept), new Softmax(a).apply(x))};
         }
-        Slices s = Slices.of(xs, axes(xs.length));
-        double[] xd = x.data();
-        double[] yd = y.data();
+        Slices s = Slices.of(xs, a);
+        double[] p = SoftmaxRows.probabilities(x.data(), s);
         double[] gd = g.data();
-        double[] out = new double[xd.length];
-        for (int o = 0; o < yd.length; o++) {
+        for (int o = 0; o < gd.length; o++) {
             int b = s.base[o];
-            for (int j : s.off) out[b + j] = gd[o] * Math.exp(xd[b + j] - yd[o]);
+            for (int j : s.off) p[b + j] *= gd[o];
         }
-        return new Tensor[] {Tensor.wrap(out, xs)};
+        return new Tensor[] {Tensor.wrap(p, xs)};
     }
 
     @Override
     public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, Saved saved) {
         int[] xs = x[0].shape();
         int[] a = axes(xs.length);
-        Tensor p = Ops.exp(Ops.sub(x[0], Ops.reshape(y, Axes.keep(xs, a))));
+        Tensor p = Tensor.wrap(SoftmaxRows.probabilities(x[0].data(), Slices.of(xs, a)), xs);
         return new Sum(Axes.shifted(a), keepDims).apply(Ops.mul(t[0], p));
     }
 }

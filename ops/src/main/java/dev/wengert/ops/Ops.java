@@ -85,12 +85,16 @@ public final class Ops {
         return Div.INSTANCE.apply(Tensor.scalar(a), b);
     }
 
-    /** {@code a^b} elementwise. */
+    /**
+     * {@code a^b} elementwise. {@code ∂/∂a = b a^(b-1)} (exactly 0 at a = b = 0, so every derivative of
+     * {@code x^n} in x is exact at 0); {@code ∂/∂b = a^b ln a}, at a = 0 the limit from above: 0 for
+     * b &gt; 0, -∞ for b ≤ 0.
+     */
     public static Tensor pow(Tensor a, Tensor b) {
         return Pow.INSTANCE.apply(a, b);
     }
 
-    /** {@code a^b} with a constant exponent. */
+    /** {@code a^b} with a constant exponent; see {@link #pow(Tensor, Tensor)}. */
     public static Tensor pow(Tensor a, double b) {
         return Pow.INSTANCE.apply(a, Tensor.scalar(b));
     }
@@ -167,7 +171,13 @@ public final class Ops {
         return Relu.INSTANCE.apply(x);
     }
 
-    /** {@code min(max(x, lo), hi)}; the gradient is 1 on the closed interval [lo, hi]. */
+    /**
+     * {@code min(max(x, lo), hi)}; the gradient is 1 on the closed interval [lo, hi], else 0. With
+     * {@code lo > hi} every element is hi and the gradient is 0, as the formula says (and torch.clamp
+     * does).
+     *
+     * @throws IllegalArgumentException when a bound is NaN
+     */
     public static Tensor clamp(Tensor x, double lo, double hi) {
         return new Clamp(lo, hi).apply(x);
     }
@@ -364,7 +374,13 @@ public final class Ops {
         return neg(max(neg(x), axes));
     }
 
-    /** {@code log Σ exp x} over {@code axes} (all when none), computed without overflow. */
+    /**
+     * {@code log Σ exp x} over {@code axes} (all when none), as {@code m + log1p(Σ_{j≠k} exp(x_j - m))}
+     * with m the maximum (at k): no overflow, an ulp or two from exact at any magnitude. Its gradient is
+     * the softmax of each reduced slice. Infinite entries follow the softmax family's limits (see the
+     * package documentation): +∞ gives +∞, a slice of -∞ gives -∞ with the uniform gradient; NaN gives
+     * NaN.
+     */
     public static Tensor logSumExp(Tensor x, int... axes) {
         return new LogSumExp(Axes.orAll(axes), false).apply(x);
     }
@@ -376,7 +392,12 @@ public final class Ops {
 
     // ---------------------------------------------------------------- softmax and losses
 
-    /** {@code exp(x_i) / Σ_j exp(x_j)} along {@code axis}. */
+    /**
+     * {@code exp(x_i) / Σ_j exp(x_j)} along {@code axis}, as {@code e_i / Σ e} with
+     * {@code e = exp(x - max)}: a few ulps from exact at any magnitude, also in its derivatives; infinite
+     * entries take the limits in the package documentation ({@code softmax([∞, 1]) = [1, 0]},
+     * {@code softmax([-∞, -∞]) = [½, ½]}).
+     */
     public static Tensor softmax(Tensor x, int axis) {
         return new Softmax(axis).apply(x);
     }
@@ -386,7 +407,10 @@ public final class Ops {
         return softmax(x, -1);
     }
 
-    /** {@code x_i - log Σ_j exp(x_j)} along {@code axis}. */
+    /**
+     * {@code x_i - log Σ_j exp(x_j)} along {@code axis}, as {@code (x_i - m) - log1p(Σ_{j≠k} exp(x_j - m))}
+     * with m the maximum (at k): a few ulps from exact at any magnitude.
+     */
     public static Tensor logSoftmax(Tensor x, int axis) {
         return new LogSoftmax(axis).apply(x);
     }
@@ -399,7 +423,9 @@ public final class Ops {
     /**
      * The cross-entropy of softmax(logits) against class indices, fused and stable:
      * {@code -log softmax(z)[label]} per row, over the last axis. One label per row (the product of the
-     * other axes); the result has the logits' shape without the last axis.
+     * other axes); the result has the logits' shape without the last axis. Computed as
+     * {@code log s - (z[label] - m)} with m the row's maximum and {@code s = Σ exp(z - m)}, never as a
+     * difference of huge numbers: {@code [1e16, 1e16]} costs ln 2.
      */
     public static Tensor softmaxCrossEntropy(Tensor logits, int... labels) {
         return new SoftmaxCrossEntropy(labels).apply(logits);
@@ -407,7 +433,8 @@ public final class Ops {
 
     /**
      * The cross-entropy of softmax(logits) against target distributions (one-hot or soft), over the last
-     * axis: {@code -Σ_c t_c log softmax(z)_c} per row. Differentiable in both.
+     * axis: {@code -Σ_c t_c log softmax(z)_c} per row. Differentiable in both. A zero target adds
+     * nothing even where {@code softmax(z)_c = 0} ({@code 0 log 0 = 0}).
      */
     public static Tensor softmaxCrossEntropy(Tensor logits, Tensor targets) {
         return new SoftmaxCrossEntropy().apply(logits, targets);

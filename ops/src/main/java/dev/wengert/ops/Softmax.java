@@ -3,25 +3,39 @@ package dev.wengert.ops;
 import dev.wengert.core.Node;
 import dev.wengert.core.Primitive;
 import dev.wengert.core.Saved;
-import dev.wengert.core.Shapes;
 import dev.wengert.core.Tensor;
 
 /**
  * {@code y_i = exp(x_i) / Σ_j exp(x_j)} along one axis (negative counts from the end), computed as
- * {@code exp(x_i - m) / Σ_j exp(x_j - m)} with m the maximum along the axis, so that inputs like
- * ±1000 give exact values rather than NaN ({@code softmax([1000, -1000]) = [1, 0]}).
+ * {@code e_i / Σ_j e_j} with {@code e_j = exp(x_j - m)}, m the maximum along the axis, so that no term
+ * overflows ({@code softmax([1000, -1000]) = [1, 0]}) and every probability is within a few ulps of
+ * exact at any magnitude; see {@link SoftmaxRows}. Infinite entries take the limits described there:
+ * {@code softmax([∞, 1]) = [1, 0]}, {@code softmax([∞, ∞, 0]) = [½, ½, 0]}, {@code softmax([-∞, 0]) =
+ * [0, 1]}, and a slice of -∞ is uniform ({@code softmax([-∞, -∞]) = [½, ½]}, the limit of equal
+ * entries, as softmax is invariant under shifts). NaN makes its slice NaN. (LogSumExp's recorded
+ * gradient also uses it over several axes at once: the softmax of each reduced slice.)
  *
  * <p>The Jacobian is {@code diag(y) - y yᵀ} along the axis (symmetric), so
  * <pre>
  *   VJP: dx = y ⊙ (g - Σ_axis g ⊙ y)          JVP: t_y = y ⊙ (t - Σ_axis y ⊙ t)
  * </pre>
- * The recorded VJP uses the recorded output y, so gradients of gradients are exact.
+ * both computed from the output with the differences taken from the largest entry
+ * ({@link SoftmaxRows#centered}), so that a dominant probability does not cancel the result to
+ * rounding noise ({@code ∂y_0/∂x_0 = y_0 y_1 = 4.25e-18} at {@code [0, -40]}, not 0). The recorded VJP
+ * builds the same formula from primitives on the recorded output y, so gradients of gradients are
+ * exact.
  */
 final class Softmax extends Primitive {
-    private final int axis;
+    /** The normalised or raw axes; null means all. */
+    private final int[] axes;
 
     Softmax(int axis) {
-        this.axis = axis;
+        this.axes = new int[] {axis};
+    }
+
+    /** The softmax of each slice over {@code axes} (null: all axes), for LogSumExp's gradient. */
+    Softmax(int[] axes) {
+        this.axes = axes == null ? null : axes.clone();
     }
 
     @Override
@@ -34,69 +48,38 @@ final class Softmax extends Primitive {
         return 1;
     }
 
+    private int[] axes(int rank) {
+        return Axes.normalize("softmax", axes, rank);
+    }
+
     @Override
     public int[] shape(Tensor... x) {
-        Shapes.axis("softmax", axis, x[0].rank());
+        axes(x[0].rank());
         return x[0].shape();
     }
 
     @Override
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
-        Slices s = Slices.along(shape, Shapes.axis("softmax", axis, shape.length));
-        double[] xd = x[0].data();
-        double[] y = new double[xd.length];
-        for (int o = 0; o < s.count(); o++) {
-            int b = s.base[o];
-            double m = Slices.max(xd, b, s.off);
-            double sum = 0;
-            for (int j : s.off) {
-                double e = Math.exp(xd[b + j] - m);
-                y[b + j] = e;
-                sum += e;
-            }
-            for (int j : s.off) y[b + j] /= sum;
-        }
-        return Tensor.wrap(y, shape);
+        Slices s = Slices.of(shape, axes(shape.length));
+        return Tensor.wrap(SoftmaxRows.probabilities(x[0].data(), s), shape);
     }
 
     @Override
     public Tensor[] vjp(Tensor g, Node node) {
         Tensor y = node.output();
         int[] ys = y.shape();
-        int a = Shapes.axis("softmax", axis, ys.length);
+        int[] a = axes(ys.length);
+        Slices s = Slices.of(ys, a);
         if (node.creatingGraph()) {
-            return new Tensor[] {Ops.mul(y, Ops.sub(g, Ops.sumKeepDims(Ops.mul(g, y), a)))};
+            return new Tensor[] {SoftmaxRows.recordedJacobianTimes(y, g, s, a)};
         }
-        Slices s = Slices.along(ys, a);
-        double[] yd = y.data();
-        double[] gd = g.data();
-        double[] out = new double[yd.length];
-        for (int o = 0; o < s.count(); o++) {
-            int b = s.base[o];
-            double dot = 0;
-            for (int j : s.off) dot += gd[b + j] * yd[b + j];
-            for (int j : s.off) out[b + j] = yd[b + j] * (gd[b + j] - dot);
-        }
-        return new Tensor[] {Tensor.wrap(out, ys)};
+        return new Tensor[] {Tensor.wrap(SoftmaxRows.jacobianTimes(y.data(), s, g.data()), ys)};
     }
 
     @Override
     public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, Saved saved) {
         int[] ys = y.shape();
-        Slices s = Slices.along(ys, Shapes.axis("softmax", axis, ys.length));
-        double[] yd = y.data();
-        double[] td = t[0].data();
-        double[] out = new double[td.length];
-        int size = yd.length;
-        for (int d = 0, k = Tangents.k(t[0]); d < k; d++) {
-            int dOff = d * size;
-            for (int o = 0; o < s.count(); o++) {
-                int b = s.base[o];
-                double dot = 0;
-                for (int j : s.off) dot += yd[b + j] * td[dOff + b + j];
-                for (int j : s.off) out[dOff + b + j] = yd[b + j] * (td[dOff + b + j] - dot);
-            }
-        }
-        return Tensor.wrap(out, t[0].shape());
+        Slices s = Slices.of(ys, axes(ys.length));
+        return Tensor.wrap(SoftmaxRows.jacobianTimes(y.data(), s, t[0].data()), t[0].shape());
     }
 }

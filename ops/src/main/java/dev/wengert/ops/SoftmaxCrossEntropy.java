@@ -10,29 +10,40 @@ import java.util.Arrays;
 
 /**
  * The cross-entropy of {@code softmax(z)} over the last axis (the classes), fused and stable: one loss
- * per row, the result has the logits' shape without the last axis (no reduction over rows). With
- * {@code lse = log Σ_c exp z_c} (computed as {@code m + log Σ exp(z - m)}), {@code p = softmax(z)} and
- * {@code log p = z - lse}, both per row:
+ * per row, the result has the logits' shape without the last axis (no reduction over rows). Per row,
+ * with m the maximum, {@code d = z - m}, {@code s = Σ_c exp d_c}, {@code p = softmax(z)} and
+ * {@code -log p_c = log s - d_c} (see {@link SoftmaxRows} for how each is kept within a few ulps):
  *
  * <ul>
  *   <li>against class indices (one input, the logits; one label per row):
  *       <pre>
- *   y = lse - z[label]
+ *   y = log s - d[label]
  *   VJP: dz = g (p - onehot(label))          JVP: t_y = Σ_c p_c t_c - t[label]
  *       </pre></li>
  *   <li>against targets of the logits' shape (two inputs: logits, targets; one-hot or any
  *       distribution, differentiable in both):
  *       <pre>
- *   y = -Σ_c t_c log p_c = Σ_c t_c (lse - z_c) = (Σt) lse - Σ t z
+ *   y = -Σ_c t_c log p_c = Σ_c t_c (log s - d_c)
  *   VJP: dz = g ((Σt) p - t),   dt = -g log p
- *   JVP: t_y = Σ_c ((Σt) p_c - t_c) ṫz_c + Σ_c (lse - z_c) ṫt_c
+ *   JVP: t_y = Σ_c ((Σt) p_c - t_c) ṫz_c - Σ_c log p_c ṫt_c
  *       </pre></li>
  * </ul>
  *
- * <p>Logits of ±1000 give finite, exact losses and gradients: {@code z = [1000, 0]} with label 1 costs
- * 1000, gradient {@code [1, -1]}. The forward pass saves p and lse for the plain backward pass; the
- * recorded one recomputes them with {@link Softmax} and {@link LogSoftmax} so that gradients of
- * gradients are exact. A label outside {@code [0, classes)} throws an {@link IndexOutOfBoundsException}.
+ * <p>The loss is never {@code lse - z[label]}, a difference of two huge numbers: {@code z = [1e16, 1e16]}
+ * costs ln 2, not 0, and {@code [1000, 0]} with label 1 costs exactly 1000. Where the softmax at the
+ * label is close to 1, {@code 1 - p} is the mass of the other classes, not a difference:
+ * {@code z = [0, -40]} with label 0 costs 4.25e-18 with the gradient {@code [-4.25e-18, 4.25e-18]}.
+ * The JVPs use {@code Σ p = 1} the same way ({@code Σ_c p_c t_c - t_l = Σ_{c≠l} p_c (t_c - t_l)}).
+ * Infinite logits follow {@link SoftmaxRows}: a label at a +∞ logit shared by c classes costs ln c, a
+ * label below a +∞ logit or at a -∞ one costs +∞, a row of -∞ is uniform (costs ln n); a zero target
+ * adds nothing to the loss even where {@code log p = -∞} (the convention {@code 0 · log 0 = 0} of
+ * cross-entropy and KL divergence), while {@code ∂y/∂t = -log p} is +∞ there and a cotangent or
+ * tangent of 0 times it is NaN, as everywhere in the engine. NaN makes its row NaN.
+ *
+ * <p>The forward pass saves p and, per row, the maximum and log s for the plain backward pass and the
+ * JVP; the recorded backward pass builds the same formulas from primitives and the recorded
+ * {@link Softmax} and {@link LogSoftmax} of z, so gradients of gradients are exact. A label outside
+ * {@code [0, classes)} throws an {@link IndexOutOfBoundsException}.
  */
 final class SoftmaxCrossEntropy extends Primitive {
     /** The class index of each row; null when the targets are the second input. */
@@ -84,8 +95,36 @@ final class SoftmaxCrossEntropy extends Primitive {
         return out;
     }
 
-    /** What forward keeps for the plain backward pass and the JVP: softmax p and, per row, lse. */
-    private record Rows(double[] p, double[] lse) {}
+    /** What forward keeps for the plain backward pass and the JVP: softmax p and, per row, argmax, mass outside it, log s. */
+    private record Rows(double[] p, int[] k, double[] rest, double[] logS) {
+        /** {@code -log p} of entry c of row r (at offset b) of z. */
+        double negLogP(double[] z, int r, int b, int c) {
+            return SoftmaxRows.negLogP(z[b + c], z[b + k[r]], logS[r]);
+        }
+
+        /** The probability mass of row r outside its maximum: {@code 1 - p_k}, without cancellation. */
+        double complement(int r) {
+            return rest[r] / (1 + rest[r]);
+        }
+    }
+
+    /** p, the argmax, the mass outside it and log s for every row of z. */
+    private static Rows rows(double[] z, int classes) {
+        int rows = classes == 0 ? 0 : z.length / classes;
+        int[] off = new int[classes];
+        for (int c = 0; c < classes; c++) off[c] = c;
+        double[] p = new double[z.length];
+        int[] k = new int[rows];
+        double[] rest = new double[rows];
+        double[] logS = new double[rows];
+        for (int r = 0, b = 0; r < rows; r++, b += classes) {
+            k[r] = SoftmaxRows.argmax(z, b, off);
+            if (k[r] < 0) continue;
+            rest[r] = SoftmaxRows.probabilities(z, b, off, k[r], p, b);
+            logS[r] = Math.log1p(rest[r]);
+        }
+        return new Rows(p, k, rest, logS);
+    }
 
     @Override
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
@@ -93,55 +132,28 @@ final class SoftmaxCrossEntropy extends Primitive {
         double[] t = labels == null ? x[1].data() : null;
         int classes = x[0].dim(-1);
         int rows = Shapes.size(shape);
-        // Plain evaluation saves nothing, so it does not pay for p.
-        double[] p = saved == Saved.DISCARD ? null : new double[z.length];
-        double[] lse = new double[rows];
+        Rows f = rows(z, classes);
         double[] loss = new double[rows];
         for (int r = 0, b = 0; r < rows; r++, b += classes) {
-            double l = logSumExp(z, b, classes, p);
-            lse[r] = l;
+            if (classes == 0) continue; // no classes (targets only): an empty sum, 0
             if (labels != null) {
-                loss[r] = l - z[b + labels[r]];
+                loss[r] = f.negLogP(z, r, b, labels[r]);
             } else {
-                // Σ t (lse - z) rather than (Σt) lse - Σ t z: no cancellation between large terms.
+                // Σ t (log s - d): nonnegative terms for nonnegative targets, no cancellation.
+                double m = z[b + f.k()[r]];
                 double acc = 0;
-                for (int c = 0; c < classes; c++) acc += t[b + c] * (l - z[b + c]);
+                for (int c = 0; c < classes; c++) acc += SoftmaxRows.weightedNegLogP(t[b + c], z[b + c], m, f.logS()[r]);
                 loss[r] = acc;
             }
         }
-        if (p != null) saved.put(new Rows(p, lse));
+        if (saved != Saved.DISCARD) saved.put(f);
         return Tensor.wrap(loss, shape);
-    }
-
-    /** {@code log Σ exp z} over {@code z[b, b + n)}, stably; fills {@code p[b, b + n)} with the softmax if p is non-null. */
-    private static double logSumExp(double[] z, int b, int n, double[] p) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (int c = b; c < b + n; c++) {
-            if (z[c] > m || z[c] != z[c]) m = z[c];
-        }
-        double sum = 0;
-        for (int c = b; c < b + n; c++) {
-            double e = Math.exp(z[c] - m);
-            if (p != null) p[c] = e;
-            sum += e;
-        }
-        if (p != null) {
-            for (int c = b; c < b + n; c++) p[c] /= sum;
-        }
-        return m + Math.log(sum);
     }
 
     /** The saved rows, or recomputed when forward ran without saving. */
     private static Rows rows(Saved saved, Tensor logits) {
         Rows f = saved.get();
-        if (f != null) return f;
-        double[] z = logits.data();
-        int classes = logits.dim(-1);
-        int rows = Shapes.size(Arrays.copyOf(logits.shape(), logits.rank() - 1));
-        double[] p = new double[z.length];
-        double[] lse = new double[rows];
-        for (int r = 0; r < rows; r++) lse[r] = logSumExp(z, r * classes, classes, p);
-        return new Rows(p, lse);
+        return f != null ? f : rows(logits.data(), logits.dim(-1));
     }
 
     @Override
@@ -156,8 +168,13 @@ final class SoftmaxCrossEntropy extends Primitive {
         if (labels != null) {
             double[] dz = new double[p.length];
             for (int r = 0, b = 0; r < rows; r++, b += classes) {
-                for (int c = 0; c < classes; c++) dz[b + c] = gd[r] * p[b + c];
-                dz[b + labels[r]] = gd[r] * (p[b + labels[r]] - 1.0);
+                int l = labels[r];
+                double others = 0; // 1 - p_l as the mass of the other classes
+                for (int c = 0; c < classes; c++) {
+                    dz[b + c] = gd[r] * p[b + c];
+                    if (c != l) others += p[b + c];
+                }
+                dz[b + l] = -gd[r] * others;
             }
             return new Tensor[] {Tensor.wrap(dz, logits.shape())};
         }
@@ -165,31 +182,57 @@ final class SoftmaxCrossEntropy extends Primitive {
         double[] t = node.input(1).data();
         double[] dz = node.needsGrad(0) ? new double[p.length] : null;
         double[] dt = node.needsGrad(1) ? new double[p.length] : null;
+        double[] slope = new double[classes];
         for (int r = 0, b = 0; r < rows; r++, b += classes) {
+            if (classes == 0) continue;
             if (dz != null) {
-                double tSum = 0;
-                for (int c = b; c < b + classes; c++) tSum += t[c];
-                for (int c = b; c < b + classes; c++) dz[c] = gd[r] * (tSum * p[c] - t[c]);
+                targetSlope(f, r, t, b, classes, slope);
+                for (int c = 0; c < classes; c++) dz[b + c] = gd[r] * slope[c];
             }
             if (dt != null) {
-                // -log p = lse - z, exact where p itself underflows to 0.
-                for (int c = b; c < b + classes; c++) dt[c] = gd[r] * (f.lse()[r] - z[c]);
+                for (int c = 0; c < classes; c++) dt[b + c] = gd[r] * f.negLogP(z, r, b, c);
             }
         }
         return new Tensor[] {dz == null ? null : Tensor.wrap(dz, logits.shape()),
                 dt == null ? null : Tensor.wrap(dt, logits.shape())};
     }
 
+    /**
+     * {@code ∂y/∂z = (Σt) p - t} of row r into slope, with the entry at the maximum k as
+     * {@code Σ_{c≠k} t_c - (Σt)(1 - p_k)}: one-hot targets at a dominant class do not cancel.
+     */
+    private static void targetSlope(Rows f, int r, double[] t, int b, int classes, double[] slope) {
+        int k = f.k()[r];
+        double total = 0;
+        double others = 0;
+        for (int c = 0; c < classes; c++) {
+            total += t[b + c];
+            if (c != k) others += t[b + c];
+        }
+        for (int c = 0; c < classes; c++) slope[c] = total * f.p()[b + c] - t[b + c];
+        slope[k] = others - total * f.complement(r);
+    }
+
     /** The VJP from primitives applied to the recorded inputs, for gradients of gradients. */
     private Tensor[] recordedVjp(Tensor g, Node node) {
         Tensor z = node.input(0);
         Tensor gRow = Ops.expandDims(g, -1);
+        int[] last = {z.rank() - 1};
         if (labels != null) {
-            return new Tensor[] {Ops.mul(gRow, Ops.sub(Ops.softmax(z, -1), oneHot(z.shape())))};
+            // g (p - onehot) = -g (onehot Σ_{c≠l} p_c - (1 - onehot) p)
+            Tensor p = Ops.softmax(z, -1);
+            return new Tensor[] {Ops.neg(Ops.mul(gRow, SoftmaxRows.lessOneHot(p, oneHot(z.shape()), last)))};
         }
         Tensor t = node.input(1);
-        Tensor dz = node.needsGrad(0)
-                ? Ops.mul(gRow, Ops.sub(Ops.mul(Ops.sumKeepDims(t, -1), Ops.softmax(z, -1)), t)) : null;
+        Tensor dz = null;
+        if (node.needsGrad(0)) {
+            Tensor p = Ops.softmax(z, -1);
+            // (Σt) p - t = ((Σt) mask - t) - (Σt)(mask - p), mask at each row's maximum
+            Tensor mask = SoftmaxRows.argmaxMask(z, Slices.along(z.shape(), last[0]));
+            Tensor slope = Ops.sub(SoftmaxRows.lessOneHot(t, mask, last),
+                    Ops.mul(Ops.sumKeepDims(t, -1), SoftmaxRows.lessOneHot(p, mask, last)));
+            dz = Ops.mul(gRow, slope);
+        }
         Tensor dt = node.needsGrad(1) ? Ops.neg(Ops.mul(gRow, Ops.logSoftmax(z, -1))) : null;
         return new Tensor[] {dz, dt};
     }
@@ -213,31 +256,37 @@ final class SoftmaxCrossEntropy extends Primitive {
         double[] tt = t.length > 1 && t[1] != null ? t[1].data() : null;
         int k = Tangents.k(t[0] != null ? t[0] : t[1]);
         double[] out = new double[k * rows];
+        if (classes == 0) return Tensor.wrap(out, Shapes.prepend(k, y.shape()));
         if (labels != null) {
             for (int d = 0; d < k; d++) {
                 for (int r = 0, b = 0; r < rows; r++, b += classes) {
                     int o = d * size + b;
+                    int l = labels[r];
+                    // Σ_c p_c t_c - t_l = Σ_{c≠l} p_c (t_c - t_l), as Σ p = 1
                     double acc = 0;
-                    for (int c = 0; c < classes; c++) acc += p[b + c] * tz[o + c];
-                    out[d * rows + r] = acc - tz[o + labels[r]];
+                    for (int c = 0; c < classes; c++) {
+                        if (c != l) acc += p[b + c] * (tz[o + c] - tz[o + l]);
+                    }
+                    out[d * rows + r] = acc;
                 }
             }
             return Tensor.wrap(out, Shapes.prepend(k, y.shape()));
         }
         double[] z = x[0].data();
         double[] q = x[1].data();
+        double[] slope = new double[classes];
+        double[] negLogP = new double[classes];
         for (int r = 0, b = 0; r < rows; r++, b += classes) {
-            double qSum = 0;
-            for (int c = b; c < b + classes; c++) qSum += q[c];
-            double lse = f.lse()[r];
+            targetSlope(f, r, q, b, classes, slope);
+            for (int c = 0; c < classes; c++) negLogP[c] = f.negLogP(z, r, b, c);
             for (int d = 0; d < k; d++) {
-                int o = d * size;
+                int o = d * size + b;
                 double acc = 0;
                 if (tz != null) {
-                    for (int c = b; c < b + classes; c++) acc += (qSum * p[c] - q[c]) * tz[o + c];
+                    for (int c = 0; c < classes; c++) acc += slope[c] * tz[o + c];
                 }
                 if (tt != null) {
-                    for (int c = b; c < b + classes; c++) acc += (lse - z[c]) * tt[o + c];
+                    for (int c = 0; c < classes; c++) acc += negLogP[c] * tt[o + c];
                 }
                 out[d * rows + r] = acc;
             }

@@ -38,6 +38,23 @@
  *       message starts with the op's name and names the argument and the shapes or values.</li>
  * </ul>
  *
+ * <h2>Numerics at the extremes</h2>
+ * <ul>
+ *   <li>The softmax family (logSumExp, softmax, logSoftmax, softmaxCrossEntropy) shifts each slice by
+ *       its maximum in twice the working precision and never subtracts huge numbers, so values and
+ *       derivatives (VJP, JVP, recorded second order) are a few ulps from exact at any magnitude, from
+ *       subnormals to ±1e308. Infinite logits take the limits of the shift invariance
+ *       {@code softmax(x + c) = softmax(x)}: the entries equal to the maximum share the mass equally, also
+ *       when it is ±∞ ({@code softmax([∞, ∞, 0]) = [½, ½, 0]}); a -∞ entry below a finite maximum, or any
+ *       entry below a +∞ one, has probability 0; a slice of -∞ is uniform (its logSumExp is -∞). NaN
+ *       makes its slice NaN.</li>
+ *   <li>{@code pow}: every derivative of {@code x^n} in x is exact at 0 for an integer n ≥ 0; for other
+ *       exponents the derivatives at +0 are the one-sided limits; {@code ∂(a^b)/∂b} at a = 0 is 0 for
+ *       b &gt; 0 and -∞ for b ≤ 0.</li>
+ *   <li>{@code clamp(x, lo, hi)} is {@code min(max(x, lo), hi)} also for lo &gt; hi (every element hi,
+ *       gradient 0).</li>
+ * </ul>
+ *
  * <h2>Adding a primitive</h2>
  * <ol>
  *   <li>Write a final class implementing {@link dev.wengert.core.Primitive} (or extending

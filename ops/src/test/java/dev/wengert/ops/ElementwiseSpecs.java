@@ -108,13 +108,19 @@ final class ElementwiseSpecs {
 
     private static OpSpec clamp() {
         return new OpSpec("clamp", Clamp.class, (spec, rng) -> {
-            double lo = -0.5 - rng.nextDouble();
-            double hi = 0.5 + rng.nextDouble();
+            double a = -0.5 - rng.nextDouble();
+            double b = 0.5 + rng.nextDouble();
+            // One case in six with the bounds the wrong way round: the formula gives hi everywhere.
+            boolean swapped = rng.nextInt(6) == 0;
+            double lo = swapped ? b : a;
+            double hi = swapped ? a : b;
             Tensor x = Gen.tensor(rng, Gen.shape(rng));
             return new OpCase(spec, "lo " + lo + ", hi " + hi, new Tensor[] {x}, in -> Ops.clamp(in[0], lo, hi),
                     in -> Ref.map(in[0], v -> Math.min(Math.max(v, lo), hi)));
         }).special("clamp at a bound passes the gradient", in(1), x -> Ops.clamp(x[0], -1, 1),
                 new double[] {1}, new double[] {1})
-                .special("clamp outside", in(5), x -> Ops.clamp(x[0], -1, 1), new double[] {1}, new double[] {0});
+                .special("clamp outside", in(5), x -> Ops.clamp(x[0], -1, 1), new double[] {1}, new double[] {0})
+                .special("clamp with lo > hi is hi, gradient 0", in(-3), x -> Ops.clamp(x[0], 2, 1), new double[] {1},
+                        new double[] {0});
     }
 }

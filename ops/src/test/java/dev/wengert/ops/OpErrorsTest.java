@@ -67,7 +67,9 @@ class OpErrorsTest {
 
     @Test
     void clampBounds() {
-        fails(IllegalArgumentException.class, "clamp: lower bound 2.0 exceeds upper bound 1.0",
-                () -> Ops.clamp(Tensor.zeros(2), 2, 1));
+        fails(IllegalArgumentException.class, "clamp: the lower bound is NaN (upper bound 1.0)",
+                () -> Ops.clamp(Tensor.zeros(2), Double.NaN, 1));
+        fails(IllegalArgumentException.class, "clamp: the upper bound is NaN (lower bound 2.0)",
+                () -> Ops.clamp(Tensor.zeros(2), 2, Double.NaN));
     }
 }

@@ -118,7 +118,17 @@ final class StructuredSpecs {
                 .special("logSumExp([1000, -1000]) = 1000", vec(1000, -1000), x -> Ops.logSumExp(x[0]),
                         new double[] {1000}, new double[] {1, 0})
                 .special("logSumExp([-1000, -1000]) = -1000 + ln 2 without underflow", vec(-1000, -1000),
-                        x -> Ops.logSumExp(x[0]), new double[] {-1000 + LN2}, new double[] {0.5, 0.5});
+                        x -> Ops.logSumExp(x[0]), new double[] {-1000 + LN2}, new double[] {0.5, 0.5})
+                // 1e16 + ln 2 rounds to 1e16; the gradient is still the softmax, not exp(x - y) = [1, 1]
+                .special("logSumExp([1e16, 1e16]): gradient [1/2, 1/2]", vec(1e16, 1e16), x -> Ops.logSumExp(x[0]),
+                        new double[] {1e16}, new double[] {0.5, 0.5})
+                .special("logSumExp([1e308, -1e308, 1e308]) without inf - inf", vec(1e308, -1e308, 1e308),
+                        x -> Ops.logSumExp(x[0]), new double[] {1e308}, new double[] {0.5, 0, 0.5})
+                .special("logSumExp([+inf, 1]) = +inf, gradient [1, 0]", vec(Double.POSITIVE_INFINITY, 1),
+                        x -> Ops.logSumExp(x[0]), new double[] {Double.POSITIVE_INFINITY}, new double[] {1, 0})
+                // log(1 + e^-40) = 4.248354255291589e-18 (40 digits), lost by log(sum) as log(1) = 0
+                .special("logSumExp([0, -40]) = log1p(e^-40)", vec(0, -40), x -> Ops.logSumExp(x[0]),
+                        new double[] {4.248354255291589e-18}, new double[] {1, 4.248354255291589e-18});
     }
 
     // ---------------------------------------------------------------- softmax family
@@ -176,7 +186,12 @@ final class StructuredSpecs {
                         vec(-1000, -1000), x -> Ops.mul(Ops.softmax(x[0]), Tensor.vector(1, 0)),
                         new double[] {0.5, 0}, new double[] {0.25, -0.25})
                 .special("sheet 000 eq. 1.8: the Jacobian row of a_y", vec(SHEET_Z),
-                        x -> Ops.mul(Ops.softmax(x[0]), Tensor.vector(pick)), times(a, pick), dak);
+                        x -> Ops.mul(Ops.softmax(x[0]), Tensor.vector(pick)), times(a, pick), dak)
+                .special("softmax([+inf, 1]) = [1, 0], the limit", vec(Double.POSITIVE_INFINITY, 1),
+                        x -> Ops.softmax(x[0]), new double[] {1, 0}, new double[] {0, 0})
+                .special("softmax([-inf, -inf]) = [1/2, 1/2], the limit of equal entries", new Tensor[] {
+                        Tensor.vector(Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY)}, x -> Ops.mul(Ops.softmax(x[0]), Tensor.vector(1, 0)),
+                        new double[] {0.5, 0}, new double[] {0.25, -0.25});
     }
 
     private static double[] times(double[] a, double[] b) {
@@ -206,6 +221,10 @@ final class StructuredSpecs {
                         new double[] {0, -2000}, new double[] {-1, 1})
                 .special("logSoftmax([-1000, -1000]) = [-ln 2, -ln 2]", vec(-1000, -1000), x -> Ops.logSoftmax(x[0]),
                         new double[] {-LN2, -LN2}, new double[] {0, 0})
+                .special("logSoftmax([1e308, 1e308]) = [-ln 2, -ln 2]", vec(1e308, 1e308), x -> Ops.logSoftmax(x[0]),
+                        new double[] {-LN2, -LN2}, new double[] {0, 0})
+                .special("logSoftmax([+inf, 1])_0 = 0, gradient e_0 - p = [0, 0]", vec(Double.POSITIVE_INFINITY, 1),
+                        x -> Ops.gather(Ops.logSoftmax(x[0]), 0, 0), new double[] {0}, new double[] {0, 0})
                 .special("sheet 000 eq. 1.9: the gradient of -log a_y is a - onehot(y)", vec(SHEET_Z),
                         x -> Ops.mul(Ops.logSoftmax(x[0]), Tensor.vector(minusOneHot)), expected, lossGrad);
     }
@@ -257,6 +276,11 @@ final class StructuredSpecs {
                         x -> Ops.softmaxCrossEntropy(x[0], 1), new double[] {1000}, new double[] {1, -1})
                 .special("sheet 000 eq. 1.9: -log a_y, gradient a - onehot(y)", vec(SHEET_Z),
                         x -> Ops.softmaxCrossEntropy(x[0], SHEET_Y), new double[] {-Math.log(a[SHEET_Y])}, grad)
+                .special("[[1e16, 1e16]], label 0: ln 2, not 0", new Tensor[] {Tensor.matrix(new double[][] {{1e16, 1e16}})},
+                        x -> Ops.softmaxCrossEntropy(x[0], 0), new double[] {LN2}, new double[] {-0.5, 0.5})
+                .special("[[1e308, -1e308, 1e308]], label 2: ln 2", new Tensor[] {Tensor.matrix(new double[][] {
+                        {1e308, -1e308, 1e308}})}, x -> Ops.softmaxCrossEntropy(x[0], 2), new double[] {LN2},
+                        new double[] {0.5, 0, -0.5})
                 .special("two rows at ±1000", new Tensor[] {Tensor.matrix(new double[][] {{1000, 0}, {0, -1000}})},
                         x -> Ops.softmaxCrossEntropy(x[0], 1, 1), new double[] {1000, 1000},
                         new double[] {1, -1, 1, -1});
@@ -288,6 +312,9 @@ final class StructuredSpecs {
                         Tensor.vector(1000, 0), Tensor.vector(0, 1)},
                         x -> Ops.softmaxCrossEntropy(x[0], x[1]), new double[] {1000},
                         new double[] {1, -1}, new double[] {0, 1000})
+                .special("uniform target at [1e308, 1e308]: ln 2, not 0", new Tensor[] {Tensor.vector(1e308, 1e308),
+                        Tensor.vector(0.5, 0.5)}, x -> Ops.softmaxCrossEntropy(x[0], x[1]), new double[] {LN2},
+                        new double[] {0, 0}, new double[] {LN2, LN2})
                 .special("uniform target at equal logits: ln 2", new Tensor[] {Tensor.vector(-1000, -1000),
                         Tensor.vector(0.5, 0.5)}, x -> Ops.softmaxCrossEntropy(x[0], x[1]), new double[] {LN2},
                         new double[] {0, 0}, new double[] {LN2, LN2});
