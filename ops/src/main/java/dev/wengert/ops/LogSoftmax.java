@@ -52,9 +52,9 @@ final class LogSoftmax extends Primitive {
             for (int j : s.off) {
                 double shifted = xd[b + j] - m;
                 y[b + j] = shifted;
-                sum += Math.exp(shifted);
+                sum += StrictMath.exp(shifted);
             }
-            double logSum = Math.log(sum);
+            double logSum = StrictMath.log(sum);
             for (int j : s.off) y[b + j] -= logSum;
         }
         return Tensor.wrap(y, shape);
@@ -76,7 +76,7 @@ final class LogSoftmax extends Primitive {
             int b = s.base[o];
             double gSum = 0;
             for (int j : s.off) gSum += gd[b + j];
-            for (int j : s.off) out[b + j] = gd[b + j] - Math.exp(yd[b + j]) * gSum;
+            for (int j : s.off) out[b + j] = gd[b + j] - StrictMath.exp(yd[b + j]) * gSum;
         }
         return new Tensor[] {Tensor.wrap(out, ys)};
     }
@@ -87,7 +87,7 @@ final class LogSoftmax extends Primitive {
         Slices s = Slices.along(ys, Shapes.axis("logSoftmax", axis, ys.length));
         double[] yd = y.data();
         double[] p = new double[yd.length];
-        for (int i = 0; i < p.length; i++) p[i] = Math.exp(yd[i]);
+        for (int i = 0; i < p.length; i++) p[i] = StrictMath.exp(yd[i]);
         double[] td = t[0].data();
         double[] out = new double[td.length];
         int size = yd.length;

@@ -62,8 +62,8 @@ final class LogSumExp extends Primitive {
                 continue;
             }
             double sum = 0;
-            for (int j : s.off) sum += Math.exp(xd[b + j] - m);
-            y[o] = m + Math.log(sum);
+            for (int j : s.off) sum += StrictMath.exp(xd[b + j] - m);
+            y[o] = m + StrictMath.log(sum);
         }
         return Tensor.wrap(y, shape);
     }
@@ -85,7 +85,7 @@ final class LogSumExp extends Primitive {
         double[] out = new double[xd.length];
         for (int o = 0; o < yd.length; o++) {
             int b = s.base[o];
-            for (int j : s.off) out[b + j] = gd[o] * Math.exp(xd[b + j] - yd[o]);
+            for (int j : s.off) out[b + j] = gd[o] * StrictMath.exp(xd[b + j] - yd[o]);
         }
         return new Tensor[] {Tensor.wrap(out, xs)};
     }

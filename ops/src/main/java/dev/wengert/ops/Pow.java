@@ -21,7 +21,7 @@ final class Pow extends BinaryElementwise {
 
     @Override
     double f(double a, double b) {
-        return Math.pow(a, b);
+        return StrictMath.pow(a, b);
     }
 
     @Override

@@ -50,7 +50,7 @@ final class Softmax extends Primitive {
             double m = Slices.max(xd, b, s.off);
             double sum = 0;
             for (int j : s.off) {
-                double e = Math.exp(xd[b + j] - m);
+                double e = StrictMath.exp(xd[b + j] - m);
                 y[b + j] = e;
                 sum += e;
             }

@@ -121,14 +121,14 @@ final class SoftmaxCrossEntropy extends Primitive {
         }
         double sum = 0;
         for (int c = b; c < b + n; c++) {
-            double e = Math.exp(z[c] - m);
+            double e = StrictMath.exp(z[c] - m);
             if (p != null) p[c] = e;
             sum += e;
         }
         if (p != null) {
             for (int c = b; c < b + n; c++) p[c] /= sum;
         }
-        return m + Math.log(sum);
+        return m + StrictMath.log(sum);
     }
 
     /** The saved rows, or recomputed when forward ran without saving. */
