@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
  *
  * <ul>
  *   <li>an MLP (tanh, sigmoid and ReLU layers, softmax cross-entropy) with Adam and a cosine schedule,
- *       through {@link Trainer}, on generated data; its 128×128 layer is large enough for Gemm to split its products over
- *       threads;</li>
+ *       through {@link Trainer}, on generated data; its 128×128 layer is large enough for Gemm to split
+ *       its products over threads;</li>
  *   <li>an LSTM with a readout by BPTT and Adam;</li>
  *   <li>an LSTM online by exact RTRL ({@link LstmRtrl}: the raw-array step kernels, split over threads);</li>
  * </ul>

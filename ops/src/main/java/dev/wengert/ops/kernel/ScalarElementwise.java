@@ -146,7 +146,7 @@ final class ScalarElementwise implements ElementwiseKernel {
 
     /**
      * e^u − 1 for u in [-2, 0] and [2, 44], the arguments tanh needs: fdlibm's expm1 for every k but 1 (not
-     * needed) and those above 56 (u above about 39.5, where tanh rounds to 1 anyway), which the k ≥ 20 form
+     * needed) and those above 56 (u above 56.5 ln 2 ≈ 39.2, where tanh rounds to 1 anyway), which the k ≥ 20 form
      * covers to within an ulp. Outside those ranges the result is not specified.
      */
     static double expm1(double u) {

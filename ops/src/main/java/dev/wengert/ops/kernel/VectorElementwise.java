@@ -59,18 +59,20 @@ final class VectorElementwise implements ElementwiseKernel {
      * In three passes over blocks of {@link #BLOCK} elements, each a small loop: C2 gives up inlining the
      * Vector API's methods once a method has too many operations (its NodeCountInliningCutoff), and every
      * operation that is not inlined allocates its vectors, which made a one-pass tanh ten times slower.
-     * The second pass recomputes the argument reduction rather than storing it: a few operations against
-     * two more arrays.
+     * The intermediate results go to y (to a temporary array when y is x); the second pass recomputes the
+     * argument reduction rather than storing it.
      */
     @Override
     public void tanh(double[] x, int xOff, double[] y, int yOff, int n) {
         int up = S.loopBound(n);
-        double[] tmp = new double[Math.min(up, BLOCK)];
+        boolean inPlace = x == y;
+        double[] tmp = inPlace ? new double[Math.min(up, BLOCK)] : y;
         for (int b = 0; b < up; b += BLOCK) {
             int len = Math.min(BLOCK, up - b);
-            tanhCorrections(x, xOff + b, tmp, len);
-            tanhExpm1(x, xOff + b, tmp, len);
-            tanhFinish(x, xOff + b, tmp, y, yOff + b, len);
+            int tOff = inPlace ? 0 : yOff + b;
+            tanhCorrections(x, xOff + b, tmp, tOff, len);
+            tanhExpm1(x, xOff + b, tmp, tOff, len);
+            tanhFinish(x, xOff + b, tmp, tOff, y, yOff + b, len);
         }
         ScalarElementwise.INSTANCE.tanh(x, xOff + up, y, yOff + up, n - up);
     }
@@ -85,32 +87,32 @@ final class VectorElementwise implements ElementwiseKernel {
     }
 
     /** Pass 1: e, fdlibm's expm1 correction, for tanh's argument. */
-    private static void tanhCorrections(double[] x, int xOff, double[] e, int len) {
+    private static void tanhCorrections(double[] x, int xOff, double[] e, int eOff, int len) {
         for (int i = 0; i < len; i += L) {
             DoubleVector u = tanhArgument(DoubleVector.fromArray(S, x, xOff + i));
             DoubleVector k = u.mul(INV_LN2).add(SHIFT).sub(SHIFT);
             DoubleVector hi = u.sub(k.mul(LN2_HI));
             DoubleVector lo = k.mul(LN2_LO);
             DoubleVector r = hi.sub(lo);
-            expm1Correction(r, hi.sub(r).sub(lo)).intoArray(e, i);
+            expm1Correction(r, hi.sub(r).sub(lo)).intoArray(e, eOff + i);
         }
     }
 
     /** Pass 2: t = expm1 of tanh's argument, from the corrections (replaced by t). */
-    private static void tanhExpm1(double[] x, int xOff, double[] et, int len) {
+    private static void tanhExpm1(double[] x, int xOff, double[] et, int etOff, int len) {
         for (int i = 0; i < len; i += L) {
             DoubleVector u = tanhArgument(DoubleVector.fromArray(S, x, xOff + i));
             DoubleVector k = u.mul(INV_LN2).add(SHIFT).sub(SHIFT);
             DoubleVector r = u.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
-            expm1Assemble(k, r, DoubleVector.fromArray(S, et, i)).intoArray(et, i);
+            expm1Assemble(k, r, DoubleVector.fromArray(S, et, etOff + i)).intoArray(et, etOff + i);
         }
     }
 
     /** Pass 3: tanh from t: −t / (t + 2) below 1, 1 − 2 / (t + 2) above, with the sign of x. */
-    private static void tanhFinish(double[] x, int xOff, double[] t, double[] y, int yOff, int len) {
+    private static void tanhFinish(double[] x, int xOff, double[] t, int tOff, double[] y, int yOff, int len) {
         for (int i = 0; i < len; i += L) {
             DoubleVector xv = DoubleVector.fromArray(S, x, xOff + i);
-            DoubleVector tv = DoubleVector.fromArray(S, t, i);
+            DoubleVector tv = DoubleVector.fromArray(S, t, tOff + i);
             VectorMask<Double> small = xv.abs().compare(VectorOperators.LT, 1.0);
             DoubleVector q = TWO.blend(tv.neg(), small).div(tv.add(2.0));
             DoubleVector z = ONE.sub(q).blend(q, small);

@@ -147,6 +147,90 @@ class MathKernelsTest {
         }
     }
 
+    @Test
+    void inPlaceGivesTheSameBits() {
+        Random rng = new Random(13);
+        for (ElementwiseKernel k : VECTOR == null ? List.of(SCALAR) : List.of(SCALAR, VECTOR)) {
+            for (int n : new int[] {0, 5, 8, 37, 513, 1500}) {
+                double[] x = randomInputs(rng, n);
+                for (var op : OPS.entrySet()) {
+                    double[] y = new double[n];
+                    double sum = op.getValue().apply(k, x, 0, y, 0, n);
+                    double[] z = x.clone();
+                    double sumInPlace = op.getValue().apply(k, z, 0, z, 0, n);
+                    for (int i = 0; i < n; i++) assertSameBits(y[i], z[i], op.getKey() + " in place at " + i + " of " + n);
+                    assertSameBits(sum, sumInPlace, op.getKey() + " sum in place");
+                }
+            }
+        }
+    }
+
+    @Test
+    void scalarFunctionsGiveTheBitsOfTheArrayFunctions() {
+        double[] x = concat(specials(), randomInputs(new Random(17), 20_000));
+        double[] y = new double[x.length];
+        MathKernels.exp(x, y);
+        for (int i = 0; i < x.length; i++) assertSameBits(y[i], MathKernels.exp(x[i]), "exp(" + x[i] + ")");
+        MathKernels.tanh(x, y);
+        for (int i = 0; i < x.length; i++) assertSameBits(y[i], MathKernels.tanh(x[i]), "tanh(" + x[i] + ")");
+        MathKernels.sigmoid(x, y);
+        for (int i = 0; i < x.length; i++) assertSameBits(y[i], MathKernels.sigmoid(x[i]), "sigmoid(" + x[i] + ")");
+    }
+
+    /** tanh's expm1 is fdlibm's on the arguments tanh gives it, up to k = 56 (u ≈ 39.2; beyond, tanh is 1). */
+    @Test
+    void expm1IsStrictMathsOnTanhsArguments() {
+        Random rng = new Random(19);
+        double[] u = concat(uniform(rng, 300_000, -2, 0), uniform(rng, 300_000, 2, 39),
+                logUniform(rng, 100_000, -60, 0));
+        long worst = 0;
+        double at = Double.NaN;
+        int differing = 0;
+        for (double v : u) {
+            double arg = v > 0 && v < 2 ? -v : v;
+            long d = ulps(StrictMath.expm1(arg), ScalarElementwise.expm1(arg));
+            if (d != 0) differing++;
+            if (d > worst) {
+                worst = d;
+                at = arg;
+            }
+        }
+        System.out.printf(Locale.ROOT, "expm1 on [-2, 0] and [2, 39]: max %d ulp (at %s), %d of %d differ from StrictMath%n",
+                worst, at, differing, u.length);
+        assertTrue(worst <= 1, "expm1: " + worst + " ulp at " + at);
+    }
+
+    /**
+     * Once C2 has compiled them, the vector kernels allocate nothing: every Vector API operation was
+     * intrinsified (one that is not boxes its vectors, at about ten times the cost). Guards the split of
+     * tanh into passes against C2's inlining limits.
+     */
+    @Test
+    void compiledVectorKernelsDoNotAllocate() {
+        assumeTrue(VECTOR != null, "jdk.incubator.vector is not in this JVM");
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        assumeTrue(tb.isThreadAllocatedMemorySupported() && tb.isThreadAllocatedMemoryEnabled());
+        long tid = Thread.currentThread().getId();
+        double[] x = randomInputs(new Random(23), 1000);
+        double[] y = new double[x.length];
+        for (var op : OPS.entrySet()) {
+            // Warm up until C2 has compiled the kernel, bounded in time.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            int quiet = 0;
+            while (quiet < 3 && System.nanoTime() < deadline) {
+                long before = tb.getThreadAllocatedBytes(tid);
+                for (int i = 0; i < 100; i++) op.getValue().apply(VECTOR, x, 0, y, 0, x.length);
+                quiet = tb.getThreadAllocatedBytes(tid) - before == 0 ? quiet + 1 : 0;
+            }
+            long before = tb.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 10; i++) op.getValue().apply(VECTOR, x, 0, y, 0, x.length);
+            long allocated = tb.getThreadAllocatedBytes(tid) - before;
+            assertEquals(0, allocated, op.getKey() + " allocated " + allocated + " bytes in 10 calls");
+        }
+    }
+
     /** The sum the kernels must return: 8 partial sums, element i into sum i mod 8, added in a fixed tree. */
     static double treeSum(double[] y, int off, int n) {
         double[] s = new double[8];
