@@ -278,8 +278,8 @@ public final class Gemm {
      * The simple path for tiny and skinny products: no packing, no allocation. Each element of C goes
      * through the same operations as in the blocked kernels (β·C, then one fused multiply-add per k in
      * order). When op(B) has contiguous rows and C is wide enough, rows of C are updated with axpy loops
-     * (which C2 auto-vectorises); otherwise four elements of a row of C are computed side by side, so their
-     * four chains of dependent multiply-adds overlap.
+     * (which C2 auto-vectorises); otherwise four elements of a row of C (or of a column, when C has fewer
+     * than four columns) are computed side by side, so their four chains of dependent multiply-adds overlap.
      */
     static void simple(boolean transA, boolean transB, int m, int n, int k,
                        double alpha, double[] a, int aOff, int lda,
@@ -300,6 +300,34 @@ public final class Gemm {
                     for (int j = 0; j < n; j++) {
                         c[ci + j] = Math.fma(aip, b[bi + j], c[ci + j]);
                     }
+                }
+            }
+            return;
+        }
+        if (n < 4) {
+            // A few columns: four rows side by side instead.
+            for (int j = 0; j < n; j++) {
+                int bj = bOff + j * bcs;
+                int i = 0;
+                for (; i + 3 < m; i += 4) {
+                    int a0 = aOff + i * ars;
+                    int c0 = cOff + i * ldc + j;
+                    double s0 = c[c0], s1 = c[c0 + ldc], s2 = c[c0 + 2 * ldc], s3 = c[c0 + 3 * ldc];
+                    for (int p = 0; p < k; p++) {
+                        double bpj = b[bj + p * brs];
+                        int ap = a0 + p * acs;
+                        s0 = Math.fma(alpha * a[ap], bpj, s0);
+                        s1 = Math.fma(alpha * a[ap + ars], bpj, s1);
+                        s2 = Math.fma(alpha * a[ap + 2 * ars], bpj, s2);
+                        s3 = Math.fma(alpha * a[ap + 3 * ars], bpj, s3);
+                    }
+                    c[c0] = s0;
+                    c[c0 + ldc] = s1;
+                    c[c0 + 2 * ldc] = s2;
+                    c[c0 + 3 * ldc] = s3;
+                }
+                for (; i < m; i++) {
+                    dot(k, alpha, a, aOff + i * ars, acs, b, bj, brs, c, cOff + i * ldc + j);
                 }
             }
             return;
@@ -325,14 +353,19 @@ public final class Gemm {
                 c[ci + j + 3] = s3;
             }
             for (; j < n; j++) {
-                int bj = bOff + j * bcs;
-                double s = c[ci + j];
-                for (int p = 0; p < k; p++) {
-                    s = Math.fma(alpha * a[ai + p * acs], b[bj + p * brs], s);
-                }
-                c[ci + j] = s;
+                dot(k, alpha, a, ai, acs, b, bOff + j * bcs, brs, c, ci + j);
             }
         }
+    }
+
+    /** {@code c[ci] = fma(α·a[ai + p·acs], b[bj + p·brs], c[ci])} for p = 0, 1, ..., k-1 in order. */
+    private static void dot(int k, double alpha, double[] a, int ai, int acs, double[] b, int bj, int brs,
+                            double[] c, int ci) {
+        double s = c[ci];
+        for (int p = 0; p < k; p++) {
+            s = Math.fma(alpha * a[ai + p * acs], b[bj + p * brs], s);
+        }
+        c[ci] = s;
     }
 
     // ---------------------------------------------------------------------------------------------------
