@@ -384,7 +384,7 @@ public final class GradCheck {
         // Box-Muller: SplittableRandom has no nextGaussian on JDK 17.
         double u1 = rng.nextDouble();
         double u2 = rng.nextDouble();
-        return Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
+        return Math.sqrt(-2 * StrictMath.log1p(-u1)) * StrictMath.cos(2 * Math.PI * u2);
     }
 
     private static double dot(Tensor a, Tensor b) {

@@ -77,8 +77,8 @@ public final class Adam extends Optimizer {
     protected void update(int i, double[] w, double[] g) {
         double[] mi = m[i];
         double[] vi = v[i];
-        double c1 = 1 - Math.pow(beta1, t);
-        double c2 = 1 - Math.pow(beta2, t);
+        double c1 = 1 - StrictMath.pow(beta1, t);
+        double c2 = 1 - StrictMath.pow(beta2, t);
         double lr = learningRate;
         double coupled = decoupled ? 0 : weightDecay;
         double shrink = decoupled ? 1 - lr * weightDecay : 1;

@@ -26,7 +26,7 @@ public interface Schedule {
         check(lr, "step");
         if (!(gamma > 0 && gamma <= 1)) throw new IllegalArgumentException("schedule step: γ must be in (0, 1], got " + gamma);
         if (every <= 0) throw new IllegalArgumentException("schedule step: the period must be positive, got " + every);
-        return t -> lr * Math.pow(gamma, Math.floorDiv(t, every));
+        return t -> lr * StrictMath.pow(gamma, Math.floorDiv(t, every));
     }
 
     /**
@@ -39,7 +39,7 @@ public interface Schedule {
             throw new IllegalArgumentException("schedule cosine: need 0 ≤ η_min ≤ η₀, got η_min = " + minLr + ", η₀ = " + lr);
         }
         if (total <= 0) throw new IllegalArgumentException("schedule cosine: total steps must be positive, got " + total);
-        return t -> t >= total ? minLr : minLr + (lr - minLr) * (1 + Math.cos(Math.PI * t / total)) / 2;
+        return t -> t >= total ? minLr : minLr + (lr - minLr) * (1 + StrictMath.cos(Math.PI * t / total)) / 2;
     }
 
     private static void check(double lr, String what) {

@@ -23,7 +23,7 @@ final class Log extends UnaryElementwise {
         double[] y = new double[xd.length];
         for (int i = 0; i < y.length; i++) {
             double v = xd[i];
-            y[i] = Math.log(v);
+            y[i] = StrictMath.log(v);
         }
         return like(x[0], y);
     }

@@ -61,7 +61,7 @@ final class LogSoftmax extends Primitive {
             int k = SoftmaxRows.argmax(xd, b, s.off);
             if (k < 0) continue;
             double m = xd[b + s.off[k]];
-            double logS = Math.log1p(SoftmaxRows.rest(xd, b, s.off, k));
+            double logS = StrictMath.log1p(SoftmaxRows.rest(xd, b, s.off, k));
             for (int j : s.off) y[b + j] = -SoftmaxRows.negLogP(xd[b + j], m, logS);
         }
         return Tensor.wrap(y, shape);

@@ -67,7 +67,7 @@ final class LogSumExp extends Primitive {
                 continue;
             }
             // m = ±∞ needs no case: m + log1p(r) is m (r = n - 1 for a slice of -∞).
-            y[o] = xd[b + s.off[k]] + Math.log1p(SoftmaxRows.rest(xd, b, s.off, k));
+            y[o] = xd[b + s.off[k]] + StrictMath.log1p(SoftmaxRows.rest(xd, b, s.off, k));
         }
         return Tensor.wrap(y, shape);
     }

@@ -5,7 +5,7 @@ import dev.wengert.core.Tensor;
 import java.util.function.DoubleBinaryOperator;
 
 /**
- * {@code y = a^b}, broadcasting (Java's {@code Math.pow}: a negative base with a non-integer exponent
+ * {@code y = a^b}, broadcasting (Java's {@code StrictMath.pow}: a negative base with a non-integer exponent
  * gives NaN, {@code 0^0 = 1}, {@code 0^b = +∞} for b &lt; 0).
  *
  * <p>{@code ∂y/∂a = b a^(b-1)}, taken as exactly 0 where a = 0 and b = 0 ({@code a^0 = 1} is constant;
@@ -37,7 +37,7 @@ final class Pow extends BinaryElementwise {
 
     @Override
     double f(double a, double b) {
-        return Math.pow(a, b);
+        return StrictMath.pow(a, b);
     }
 
     @Override

@@ -121,7 +121,7 @@ final class SoftmaxCrossEntropy extends Primitive {
             k[r] = SoftmaxRows.argmax(z, b, off);
             if (k[r] < 0) continue;
             rest[r] = SoftmaxRows.probabilities(z, b, off, k[r], p, b);
-            logS[r] = Math.log1p(rest[r]);
+            logS[r] = StrictMath.log1p(rest[r]);
         }
         return new Rows(p, k, rest, logS);
     }

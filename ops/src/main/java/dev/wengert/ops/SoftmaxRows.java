@@ -64,7 +64,7 @@ final class SoftmaxRows {
     /** {@code exp(x - m)}, the difference taken to twice the working precision. */
     static double expShift(double x, double m) {
         double hi = shift(x, m);
-        double e = Math.exp(hi);
+        double e = StrictMath.exp(hi);
         return e + e * shiftLow(x, m, hi);
     }
 

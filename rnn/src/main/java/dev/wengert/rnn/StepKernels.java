@@ -1,9 +1,13 @@
 package dev.wengert.rnn;
 
+import dev.wengert.ops.kernel.MathKernels;
+
 /**
  * The forward step of the vanilla RNN and of the LSTM on raw arrays, with the per-unit coefficients
  * that the structured learners ({@link RnnRtrl}, {@link LstmRtrl}, {@link Snap1}) need. Values agree
- * with the cells' ops to rounding.
+ * with the cells' ops to rounding (the pre-activations are summed in another order than the matrix
+ * products); tanh and σ are {@link MathKernels}', as in the ops, so the results are the same bits in every
+ * JVM.
  */
 final class StepKernels {
     private StepKernels() {}
@@ -24,7 +28,7 @@ final class StepKernels {
                 for (int j = 0; j < n; j++) a += W[wr + j] * h[hb + j];
                 int ur = i * m;
                 for (int j = 0; j < m; j++) a += U[ur + j] * x[xb + j];
-                double v = Math.tanh(a);
+                double v = MathKernels.tanh(a);
                 hNew[hb + i] = v;
                 d[hb + i] = 1.0 - v * v;
             }
@@ -82,10 +86,10 @@ final class StepKernels {
                 double f = sigmoid(a[0]);
                 double ig = sigmoid(a[1]);
                 double o = sigmoid(a[2]);
-                double cand = Math.tanh(a[3]);
+                double cand = MathKernels.tanh(a[3]);
                 double cPrev = c[hb + i];
                 double cn = f * cPrev + ig * cand;
-                double tc = Math.tanh(cn);
+                double tc = MathKernels.tanh(cn);
                 int q = hb + i;
                 cNew[q] = cn;
                 hNew[q] = o * tc;
@@ -99,10 +103,8 @@ final class StepKernels {
         }
     }
 
-    /** σ(a) = 1/(1 + e^{−a}), written to stay finite for large |a|. */
+    /** σ(a) = 1/(1 + e^{−a}), finite for large |a|. */
     static double sigmoid(double a) {
-        if (a >= 0) return 1.0 / (1.0 + Math.exp(-a));
-        double e = Math.exp(a);
-        return e / (1.0 + e);
+        return MathKernels.sigmoid(a);
     }
 }

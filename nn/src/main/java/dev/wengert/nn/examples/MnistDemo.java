@@ -69,8 +69,8 @@ public final class MnistDemo {
             for (int i = 0; i < perClass; i++) {
                 double r = (double) i / perClass;
                 double t = c * 2 * Math.PI / 3 + 4 * r + 0.2 * rng.nextGaussian();
-                x[c * perClass + i][0] = r * Math.sin(t);
-                x[c * perClass + i][1] = r * Math.cos(t);
+                x[c * perClass + i][0] = r * StrictMath.sin(t);
+                x[c * perClass + i][1] = r * StrictMath.cos(t);
                 y[c * perClass + i] = c;
             }
         }

@@ -41,7 +41,7 @@ public final class Saturation {
         double[] sq = gradients(true);
         double[] ce = gradients(false);
         double z = W * X;
-        double a = 1 / (1 + Math.exp(-z));
+        double a = 1 / (1 + StrictMath.exp(-z));
         return new Result(z, a, sq[0], sq[1], sq[2], ce[0], ce[1], ce[2], train(true, 50), train(false, 50));
     }
 
@@ -75,7 +75,7 @@ public final class Saturation {
                 b -= g[1].item();
             }
         }
-        return 1 / (1 + Math.exp(-(w * X + b)));
+        return 1 / (1 + StrictMath.exp(-(w * X + b)));
     }
 
     /** Prints the figures. */

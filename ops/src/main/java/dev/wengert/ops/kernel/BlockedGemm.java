@@ -21,9 +21,10 @@ package dev.wengert.ops.kernel;
  * column does too). Capping the panel to L2 cost 10–20%: A is then re-packed once per panel.
  *
  * <p>Block sizes are balanced: k = 784 with kc = 256 runs as four blocks of 196, not 256+256+256+16
- * (a 16-deep block pays the whole C load/store of every tile for very little work). The k blocking
- * depends only on k and kc, never on how a product is split across threads, so every element of C is
- * computed by the same sequence of operations whatever the thread count.
+ * (a 16-deep block pays the whole C load/store of every tile for very little work). Each k block after
+ * the first continues the accumulation in C (the micro-kernel loads the C tile and adds to it), so every
+ * element of C is the same sequence of fused multiply-adds over k in order whatever kc, mc, nc, the tile
+ * shape or the thread count (see {@link Gemm}).
  *
  * <p>Transposition is handled entirely by the packing routines, which read op(A)/op(B) from whichever
  * layout they are stored in. Partial tiles are zero-padded in the packed buffers, computed through a

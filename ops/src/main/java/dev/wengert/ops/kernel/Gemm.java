@@ -13,7 +13,15 @@ package dev.wengert.ops.kernel;
  * micro-kernel on the incubating Vector API ({@code jdk.incubator.vector}) when the JVM was started with
  * {@code --add-modules=jdk.incubator.vector}, otherwise a plain-Java kernel with the same blocking. The
  * system property {@code wengert.vector=false} forces the plain-Java kernel. {@link #implementation()}
- * tells which one is active. Results of the different paths agree up to floating-point reassociation.
+ * tells which one is active.
+ *
+ * <p>Reproducibility: every path gives the same bits. Each element of C is computed by one fixed sequence
+ * of operations, {@code acc = β·C[i][j]} (0 when β = 0, without reading C; C[i][j] itself when β = 1), then
+ * {@code acc = fma(α·op(A)[i][p], op(B)[p][j], acc)} for p = 0, 1, ..., k-1 in that order, each fused
+ * multiply-add rounded once ({@link Math#fma}). Neither the kernel (vector of any width, or plain Java),
+ * nor the simple or blocked algorithm, nor the block sizes, nor the thread count change that sequence; the
+ * k blocks continue the accumulation in C rather than summing partial products. On a CPU without FMA
+ * instructions the plain-Java kernel computes Math.fma in software: correct, but slow.
  *
  * <p>Threading: products with m·n·k of about 128³ and more are split across threads; smaller ones always
  * run on the calling thread, so they pay no hand-off cost. Tall products are split by rows of C (the
@@ -267,9 +275,11 @@ public final class Gemm {
     }
 
     /**
-     * The simple path for tiny and skinny products: no packing, no allocation. When op(B) has contiguous
-     * rows and C is wide enough, rows of C are updated with axpy loops (which C2 auto-vectorises);
-     * otherwise each element is a dot product with four partial sums to hide the add latency.
+     * The simple path for tiny and skinny products: no packing, no allocation. Each element of C goes
+     * through the same operations as in the blocked kernels (β·C, then one fused multiply-add per k in
+     * order). When op(B) has contiguous rows and C is wide enough, rows of C are updated with axpy loops
+     * (which C2 auto-vectorises); otherwise four elements of a row of C (or of a column, when C has fewer
+     * than four columns) are computed side by side, so their four chains of dependent multiply-adds overlap.
      */
     static void simple(boolean transA, boolean transB, int m, int n, int k,
                        double alpha, double[] a, int aOff, int lda,
@@ -280,16 +290,44 @@ public final class Gemm {
         final int acs = transA ? lda : 1;
         final int brs = transB ? 1 : ldb;
         final int bcs = transB ? ldb : 1;
+        scale(m, n, beta, c, cOff, ldc);
         if (!transB && n >= KernelConfig.SKINNY) {
-            scale(m, n, beta, c, cOff, ldc);
             for (int i = 0; i < m; i++) {
                 int ci = cOff + i * ldc;
                 for (int p = 0; p < k; p++) {
                     double aip = alpha * a[aOff + i * ars + p * acs];
                     int bi = bOff + p * ldb;
                     for (int j = 0; j < n; j++) {
-                        c[ci + j] += aip * b[bi + j];
+                        c[ci + j] = Math.fma(aip, b[bi + j], c[ci + j]);
                     }
+                }
+            }
+            return;
+        }
+        if (n < 4) {
+            // A few columns: four rows side by side instead.
+            for (int j = 0; j < n; j++) {
+                int bj = bOff + j * bcs;
+                int i = 0;
+                for (; i + 3 < m; i += 4) {
+                    int a0 = aOff + i * ars;
+                    int c0 = cOff + i * ldc + j;
+                    double s0 = c[c0], s1 = c[c0 + ldc], s2 = c[c0 + 2 * ldc], s3 = c[c0 + 3 * ldc];
+                    for (int p = 0; p < k; p++) {
+                        double bpj = b[bj + p * brs];
+                        int ap = a0 + p * acs;
+                        s0 = Math.fma(alpha * a[ap], bpj, s0);
+                        s1 = Math.fma(alpha * a[ap + ars], bpj, s1);
+                        s2 = Math.fma(alpha * a[ap + 2 * ars], bpj, s2);
+                        s3 = Math.fma(alpha * a[ap + 3 * ars], bpj, s3);
+                    }
+                    c[c0] = s0;
+                    c[c0 + ldc] = s1;
+                    c[c0 + 2 * ldc] = s2;
+                    c[c0 + 3 * ldc] = s3;
+                }
+                for (; i < m; i++) {
+                    dot(k, alpha, a, aOff + i * ars, acs, b, bj, brs, c, cOff + i * ldc + j);
                 }
             }
             return;
@@ -297,23 +335,37 @@ public final class Gemm {
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * ars;
             int ci = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
+            int j = 0;
+            for (; j + 3 < n; j += 4) {
                 int bj = bOff + j * bcs;
-                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                int p = 0;
-                for (; p + 3 < k; p += 4) {
-                    s0 += a[ai + p * acs] * b[bj + p * brs];
-                    s1 += a[ai + (p + 1) * acs] * b[bj + (p + 1) * brs];
-                    s2 += a[ai + (p + 2) * acs] * b[bj + (p + 2) * brs];
-                    s3 += a[ai + (p + 3) * acs] * b[bj + (p + 3) * brs];
+                double s0 = c[ci + j], s1 = c[ci + j + 1], s2 = c[ci + j + 2], s3 = c[ci + j + 3];
+                for (int p = 0; p < k; p++) {
+                    double aip = alpha * a[ai + p * acs];
+                    int bp = bj + p * brs;
+                    s0 = Math.fma(aip, b[bp], s0);
+                    s1 = Math.fma(aip, b[bp + bcs], s1);
+                    s2 = Math.fma(aip, b[bp + 2 * bcs], s2);
+                    s3 = Math.fma(aip, b[bp + 3 * bcs], s3);
                 }
-                for (; p < k; p++) {
-                    s0 += a[ai + p * acs] * b[bj + p * brs];
-                }
-                double s = (s0 + s1) + (s2 + s3);
-                c[ci + j] = beta == 0 ? alpha * s : alpha * s + beta * c[ci + j];
+                c[ci + j] = s0;
+                c[ci + j + 1] = s1;
+                c[ci + j + 2] = s2;
+                c[ci + j + 3] = s3;
+            }
+            for (; j < n; j++) {
+                dot(k, alpha, a, ai, acs, b, bOff + j * bcs, brs, c, ci + j);
             }
         }
+    }
+
+    /** {@code c[ci] = fma(α·a[ai + p·acs], b[bj + p·brs], c[ci])} for p = 0, 1, ..., k-1 in order. */
+    private static void dot(int k, double alpha, double[] a, int ai, int acs, double[] b, int bj, int brs,
+                            double[] c, int ci) {
+        double s = c[ci];
+        for (int p = 0; p < k; p++) {
+            s = Math.fma(alpha * a[ai + p * acs], b[bj + p * brs], s);
+        }
+        c[ci] = s;
     }
 
     // ---------------------------------------------------------------------------------------------------

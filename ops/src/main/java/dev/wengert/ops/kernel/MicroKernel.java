@@ -39,7 +39,9 @@ abstract class MicroKernel {
     /**
      * For the full MR×NR tile at {@code c[cIdx + r*ldc + j]}: {@code C[r][j] = sum_p A[r][p] B[p][j]},
      * without reading C (so NaN there is overwritten). α is folded into packed A and β applied by the
-     * driver. Requires kc ≥ 1.
+     * driver. Requires kc ≥ 1. The sum must be {@code acc = 0; acc = fma(A[r][p], B[p][j], acc)} for
+     * p = 0, 1, ... in order, one rounding per step, in every implementation: that is what makes all
+     * kernels give the same bits (see {@link Gemm}).
      */
     abstract void multiply(int kc, double[] ap, int aIdx, double[] bp, int bIdx, double[] c, int cIdx, int ldc);
 

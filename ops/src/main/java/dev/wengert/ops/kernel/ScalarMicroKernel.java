@@ -5,6 +5,10 @@ package dev.wengert.ops.kernel;
  * accumulators fit the register file of any 64-bit target (x86-64 has 16 xmm registers, AArch64 32),
  * so C2 keeps them in registers and each loaded value is reused four times. The A stride is MR = 4, a
  * power of two, so the bounds checks leave the inner loop (see {@link MicroKernel}).
+ *
+ * <p>Each step is a fused multiply-add ({@link Math#fma}, one rounding), exactly as in the vector kernels,
+ * so both give the same bits (see {@link MicroKernel}). On a CPU without FMA instructions Math.fma is
+ * computed in software, correct but slow.
  */
 final class ScalarMicroKernel extends MicroKernel {
 
@@ -45,13 +49,17 @@ final class ScalarMicroKernel extends MicroKernel {
             final int bi = bIdx + p * 4;
             double b0 = bp[bi], b1 = bp[bi + 1], b2 = bp[bi + 2], b3 = bp[bi + 3];
             double a0 = ap[ai];
-            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+            c00 = Math.fma(a0, b0, c00); c01 = Math.fma(a0, b1, c01);
+            c02 = Math.fma(a0, b2, c02); c03 = Math.fma(a0, b3, c03);
             double a1 = ap[ai + 1];
-            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+            c10 = Math.fma(a1, b0, c10); c11 = Math.fma(a1, b1, c11);
+            c12 = Math.fma(a1, b2, c12); c13 = Math.fma(a1, b3, c13);
             double a2 = ap[ai + 2];
-            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+            c20 = Math.fma(a2, b0, c20); c21 = Math.fma(a2, b1, c21);
+            c22 = Math.fma(a2, b2, c22); c23 = Math.fma(a2, b3, c23);
             double a3 = ap[ai + 3];
-            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            c30 = Math.fma(a3, b0, c30); c31 = Math.fma(a3, b1, c31);
+            c32 = Math.fma(a3, b2, c32); c33 = Math.fma(a3, b3, c33);
         }
         int i = cIdx;
         c[i] = c00; c[i + 1] = c01; c[i + 2] = c02; c[i + 3] = c03;

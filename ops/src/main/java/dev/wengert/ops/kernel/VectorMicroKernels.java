@@ -17,10 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorMicroKernels {
 
     /**
-     * The species used. {@code SPECIES_PREFERRED} in production; the testing-only property
-     * {@code wengert.vector.bits} (64, 128, 256 or 512) selects another one so the lane-count-generic
-     * code can be checked on a machine with a different vector width (non-native widths are emulated
-     * by the JDK: correct but slow).
+     * The species used, here and by {@code VectorElementwise}. {@code SPECIES_PREFERRED} in production; the
+     * testing-only property {@code wengert.vector.bits} (64, 128, 256 or 512) selects another one so the
+     * lane-count-generic code can be checked on a machine with a different vector width (non-native widths
+     * are emulated by the JDK: correct but slow).
      */
     static final VectorSpecies<Double> S = species();
     /** Lanes per vector: a compile-time constant for C2 because S is static final. */

@@ -202,7 +202,36 @@ class GemmTest {
                     return "element " + x + " outside the m×n window was written";
                 }
             }
+            double[] exact = canonical();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int x = cOff + i * ldc + j;
+                    if (Double.doubleToLongBits(c[x]) != Double.doubleToLongBits(exact[x])) {
+                        return "C[" + i + "][" + j + "] = " + c[x] + " but the canonical order of operations gives "
+                                + exact[x] + " (" + Math.abs(c[x] - exact[x]) / Math.ulp(exact[x]) + " ulp)";
+                    }
+                }
+            }
             return null;
+        }
+
+        /**
+         * The one result every path must give, bit for bit: {@code acc = β·C} (0 when β = 0, C itself when
+         * β = 1), then {@code acc = fma(α·A[i][p], B[p][j], acc)} for p = 0, 1, ..., k-1 in order.
+         */
+        double[] canonical() {
+            double[] out = c0.clone();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int x = cOff + i * ldc + j;
+                    double acc = beta == 0 ? 0.0 : beta == 1 ? c0[x] : beta * c0[x];
+                    if (alpha != 0) {
+                        for (int p = 0; p < k; p++) acc = Math.fma(alpha * opA(i, p), opB(p, j), acc);
+                    }
+                    out[x] = acc;
+                }
+            }
+            return out;
         }
 
         @Override
@@ -239,6 +268,39 @@ class GemmTest {
                 Case cs = new Case(new Random(seed), transA, transB, m, n, k, alpha, beta, true);
                 cs.run(kernel, 2, mode, mc, kc, nc);
                 assertCase(cs, kernel.describe() + " " + mode + " mc=" + mc + " kc=" + kc + " nc=" + nc);
+            }
+        }
+    }
+
+    /**
+     * The bits of C do not depend on the kernel (vector tiles or the plain-Java fallback), the algorithm
+     * (simple loop or blocked), the thread count or the block sizes: Gemm may be re-tuned freely without
+     * changing any result.
+     */
+    @Test
+    void sameBitsWhateverKernelThreadsOrBlocking() {
+        Random rnd = new Random(99);
+        int[][] blockings = {{KernelConfig.MC, KernelConfig.KC, KernelConfig.NC}, {1, 1, 1}, {7, 3, 5}, {16, 64, 24},
+            {96, 13, 2048}, {500, 1000, 4000}};
+        for (int t = 0; t < 40; t++) {
+            int m = 1 + rnd.nextInt(t < 30 ? 40 : 200);
+            int n = 1 + rnd.nextInt(t < 30 ? 40 : 200);
+            int k = 1 + rnd.nextInt(t < 30 ? 40 : 600);
+            boolean transA = rnd.nextBoolean();
+            boolean transB = rnd.nextBoolean();
+            double alpha = pick(rnd, ALPHAS);
+            double beta = pick(rnd, BETAS);
+            long seed = rnd.nextLong();
+            for (MicroKernel kernel : kernels()) {
+                for (Gemm.Mode mode : Gemm.Mode.values()) {
+                    for (int threads = 1; threads <= 3; threads++) {
+                        int[] blk = blockings[rnd.nextInt(blockings.length)];
+                        Case cs = new Case(new Random(seed), transA, transB, m, n, k, alpha, beta, true);
+                        cs.run(kernel, threads, mode, blk[0], blk[1], blk[2]);
+                        assertCase(cs, kernel.describe() + " " + mode + " threads=" + threads + " mc=" + blk[0]
+                                + " kc=" + blk[1] + " nc=" + blk[2]);
+                    }
+                }
             }
         }
     }

@@ -157,7 +157,7 @@ public final class CharLm {
                 + "held out %d%n", text.length(), V, train.xs.length, held.xs.length);
         System.out.printf(Locale.ROOT, "tanh RNN(%d→%d) + softmax readout, recurrent parameters p = %d, Adam(lr=%s), "
                 + "batch 1, %d epoch(s); BPTT on sequences of %d, TBPTT k = %d%n", V, hidden, p, lr, epochs, seq, k);
-        System.out.printf(Locale.ROOT, "uniform guess: %.3f bits per character%n", Math.log(V) / Math.log(2));
+        System.out.printf(Locale.ROOT, "uniform guess: %.3f bits per character%n", StrictMath.log(V) / StrictMath.log(2));
 
         List<Curve> curves = new ArrayList<>();
         StepLoss loss = StepLoss.crossEntropy(train.labels);
@@ -207,7 +207,7 @@ public final class CharLm {
                                 + "' (bptt, tbptt, rtrl, snap1)");
                 }
                 System.out.printf(Locale.ROOT, "  %-6s epoch %d: held-out %.4f bits/char (%.0f s)%n", method, e + 1,
-                        evaluate(net, held) / Math.log(2), (System.nanoTime() - start) / 1e9);
+                        evaluate(net, held) / StrictMath.log(2), (System.nanoTime() - start) / 1e9);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             int points = perChar.length / window;
@@ -217,9 +217,9 @@ public final class CharLm {
                 double s = 0;
                 for (int j = i * window; j < (i + 1) * window; j++) s += perChar[j];
                 xs[i] = (i + 1) * (double) window;
-                ys[i] = s / window / Math.log(2);
+                ys[i] = s / window / StrictMath.log(2);
             }
-            double heldOut = evaluate(net, held) / Math.log(2);
+            double heldOut = evaluate(net, held) / StrictMath.log(2);
             String name = method.equals("bptt") ? "BPTT (sequences of " + seq + ")"
                     : method.equals("tbptt") ? "TBPTT (k = " + k + ")"
                     : method.equals("rtrl") ? "online exact RTRL" : "online SnAp-1";

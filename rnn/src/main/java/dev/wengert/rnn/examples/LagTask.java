@@ -47,7 +47,7 @@ public final class LagTask {
     static final double BOTH = (0 + entropy(0.75) + entropy(0.5) + entropy(0.25)) / 4;
 
     private static double entropy(double p) {
-        return p <= 0 || p >= 1 ? 0 : -(p * Math.log(p) + (1 - p) * Math.log(1 - p));
+        return p <= 0 || p >= 1 ? 0 : -(p * StrictMath.log(p) + (1 - p) * StrictMath.log(1 - p));
     }
 
     /** One-hot inputs {@code [T][streams, 2]} and labels {@code [T][streams]}. */

@@ -66,7 +66,7 @@ public final class LstmSheet {
         out.println("Sheet 004, question 2: the scalar LSTM (the second W^{c,h} = 0 of the sheet is W^{i,h})");
         out.println("(a) h_t, rounded to the nearest integer at every step:");
         table(out, sheetCell(), true, "%3.0f");
-        out.println("(a) h_t without rounding (tanh(1) = " + String.format(Locale.ROOT, "%.17g", Math.tanh(1)) + "):");
+        out.println("(a) h_t without rounding (tanh(1) = " + String.format(Locale.ROOT, "%.17g", StrictMath.tanh(1)) + "):");
         table(out, sheetCell(), false, "%21.17f");
         out.println("(c) negated: W^{c,x} = -50 (b_c = 0), rounded:");
         table(out, negatedCell(), true, "%3.0f");
