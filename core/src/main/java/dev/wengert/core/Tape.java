@@ -226,6 +226,8 @@ public final class Tape implements AutoCloseable {
     private Tensor[] run(Tensor[] ys, Tensor[] seeds, Tensor[] wrt, boolean record, boolean intoLeaves) {
         String what = intoLeaves ? "backward" : "gradient";
         checkOwner(what);
+        if (ys == null) throw new NullPointerException(what + ": the outputs array is null");
+        if (wrt == null) throw new NullPointerException(what + ": the inputs array is null");
         if (seeds != null && seeds.length != ys.length) {
             throw new IllegalArgumentException(what + ": " + ys.length + " outputs but " + seeds.length + " seeds");
         }
