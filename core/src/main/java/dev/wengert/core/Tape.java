@@ -308,7 +308,7 @@ public final class Tape implements AutoCloseable {
                 if (intermediate != null && wantedAt[i] >= 0) intermediate[i] = g;
                 node.checkUsable();
                 Primitive op = node.op();
-                Tensor[] gx = op.vjp(g, node);
+                Tensor[] gx = s.anomaly ? Anomaly.vjp(s, op, g, node) : op.vjp(g, node);
                 Tensor[] x = node.inputs();
                 if (gx == null || gx.length != x.length) {
                     throw new IllegalStateException(op.name() + ": vjp returned " + (gx == null ? "null" : gx.length
