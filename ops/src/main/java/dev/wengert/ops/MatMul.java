@@ -1,5 +1,6 @@
 package dev.wengert.ops;
 
+import dev.wengert.core.Allocation;
 import dev.wengert.core.Node;
 import dev.wengert.core.Primitive;
 import dev.wengert.core.Saved;
@@ -85,7 +86,7 @@ final class MatMul extends Primitive {
         int k = transA ? a[a.length - 2] : a[a.length - 1];
         int lda = a[a.length - 1];
         int ldb = b[b.length - 1];
-        double[] c = new double[Shapes.size(shape)];
+        double[] c = Allocation.doubles("matmul", shape);
         int batches = c.length == 0 ? 0 : c.length / (m * n);
         if (batches == 1 && a.length == 2 && b.length == 2) {
             Gemm.gemm(transA, transB, m, n, k, 1.0, x[0].data(), 0, lda, x[1].data(), 0, ldb, 0.0, c, 0, n);

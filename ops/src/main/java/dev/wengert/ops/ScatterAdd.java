@@ -1,5 +1,6 @@
 package dev.wengert.ops;
 
+import dev.wengert.core.Allocation;
 import dev.wengert.core.Node;
 import dev.wengert.core.Primitive;
 import dev.wengert.core.Saved;
@@ -75,7 +76,7 @@ final class ScatterAdd extends Primitive {
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
         int a = axis(x[0].shape());
         double[] src = x[0].data();
-        double[] out = new double[Shapes.size(shape)];
+        double[] out = Allocation.doubles("scatterAdd", shape);
         if (src.length == 0) return Tensor.wrap(out, shape);
         int inner = 1;
         for (int i = a + 1; i < shape.length; i++) inner *= shape[i];

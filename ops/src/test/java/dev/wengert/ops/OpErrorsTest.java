@@ -20,7 +20,8 @@ class OpErrorsTest {
     void broadcastingMismatch() {
         fails(ShapeException.class, "add: shapes [2,3] and [4] do not broadcast (axis -1: 3 vs 4)",
                 () -> Ops.add(Tensor.zeros(2, 3), Tensor.zeros(4)));
-        fails(ShapeException.class, "where: condition of shape [3] does not broadcast with the values' shape [2]",
+        fails(ShapeException.class,
+                "where: condition of shape [3] does not broadcast with the values' shape [2] (a [2], b [2])",
                 () -> Ops.where(Tensor.ones(3), Tensor.zeros(2), Tensor.zeros(2)));
     }
 
