@@ -68,8 +68,14 @@ final class MatMul extends Primitive {
             throw new ShapeException("matmul: inner dimensions differ: " + Shapes.str(a) + (transA ? "ᵀ" : "") + " x "
                     + Shapes.str(b) + (transB ? "ᵀ" : ""));
         }
-        int[] batch = Shapes.broadcast("matmul", java.util.Arrays.copyOf(a, a.length - 2),
-                java.util.Arrays.copyOf(b, b.length - 2));
+        int[] batch;
+        try {
+            batch = Shapes.broadcast("matmul", java.util.Arrays.copyOf(a, a.length - 2),
+                    java.util.Arrays.copyOf(b, b.length - 2));
+        } catch (ShapeException e) {
+            throw new ShapeException("matmul: batch " + e.getMessage().substring("matmul: ".length()) + " in "
+                    + Shapes.str(a) + " x " + Shapes.str(b));
+        }
         int[] out = java.util.Arrays.copyOf(batch, batch.length + 2);
         out[batch.length] = m;
         out[batch.length + 1] = n;

@@ -203,8 +203,18 @@ public final class Ops {
         }
         Tensor a2 = rowVector ? reshape(a, 1, a.dim(0)) : a;
         Tensor b2 = colVector ? reshape(b, b.dim(0), 1) : b;
-        Tensor c = MatMul.of(transA && !rowVector, transB && !colVector).apply(a2, b2);
-        if (!rowVector && !colVector) return c;
+        if (!rowVector && !colVector) return MatMul.of(transA, transB).apply(a2, b2);
+        Tensor c;
+        try {
+            c = MatMul.of(transA && !rowVector, transB && !colVector).apply(a2, b2);
+        } catch (ShapeException e) {
+            // The message shows the promoted shapes; say which shapes the caller gave.
+            ShapeException named = new ShapeException(e.getMessage() + " (promoted from the vector"
+                    + (rowVector && colVector ? "s " : " operand of ") + Shapes.str(a.shape()) + " x "
+                    + Shapes.str(b.shape()) + ")");
+            named.initCause(e);
+            throw named;
+        }
         int[] s = c.shape();
         int drop = (rowVector ? 1 : 0) + (colVector ? 1 : 0);
         int[] out = new int[s.length - drop];

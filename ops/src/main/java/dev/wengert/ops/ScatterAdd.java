@@ -50,7 +50,13 @@ final class ScatterAdd extends Primitive {
             throw new ShapeException("scatterAdd: input of shape " + Shapes.str(xs) + " has fewer axes than the index "
                     + "shape " + Shapes.str(indexShape));
         }
-        return Shapes.axis("scatterAdd", axis, xs.length - ir + 1);
+        int rank = xs.length - ir + 1;
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank) {
+            throw new ShapeException("scatterAdd: axis " + axis + " is out of range for the output's rank " + rank
+                    + " (input of shape " + Shapes.str(xs) + ", index shape " + Shapes.str(indexShape) + ")");
+        }
+        return a;
     }
 
     @Override
