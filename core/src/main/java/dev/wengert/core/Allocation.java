@@ -1,6 +1,12 @@
 package dev.wengert.core;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Allocation of the arrays that tensors hold, for operations whose output can be huge (factories,
@@ -10,9 +16,10 @@ import java.util.Locale;
  * the operation and the size, rather than a {@code NegativeArraySizeException} from an overflowed int or an
  * {@code OutOfMemoryError} halfway through.
  *
- * <p>A request fits when its bytes are at most what the heap can still give: {@code Runtime.maxMemory()}
- * minus what is in use. What is in use may be garbage, so a request that does not fit at first is measured
- * again after a collection before it is refused. Requests of at most {@value #UNCHECKED} doubles skip the
+ * <p>A request fits when its bytes are at most what the heap can still give ({@link #availableBytes()}:
+ * {@code Runtime.maxMemory()} minus what is in use, within the roomiest memory pool). What is in use may be
+ * garbage, so a request that does not fit at first is measured again after a collection before it is
+ * refused. Requests of at most {@value #UNCHECKED} doubles skip the
  * measurement (they are the vast majority, and cost less than it).
  */
 public final class Allocation {
@@ -91,11 +98,25 @@ public final class Allocation {
         return bytes <= availableBytes();
     }
 
-    /** The bytes the heap can still give: its maximum (-Xmx) minus what is in use (garbage included). */
+    /**
+     * The bytes the heap can still give to large arrays: its maximum (-Xmx) minus what is in use (garbage
+     * included), and no more than the roomiest of its memory pools has left. A generational collector
+     * (Parallel, Serial) puts large arrays in its old generation, two thirds of the heap: there, two arrays
+     * of 40% of the heap each do not fit although the heap as a whole has room for them.
+     */
     public static long availableBytes() {
         Runtime r = Runtime.getRuntime();
-        return r.maxMemory() - (r.totalMemory() - r.freeMemory());
+        long heap = r.maxMemory() - (r.totalMemory() - r.freeMemory());
+        long pool = -1;
+        for (MemoryPoolMXBean p : HEAP_POOLS) {
+            MemoryUsage u = p.getUsage();
+            if (u != null && u.getMax() >= 0) pool = Math.max(pool, u.getMax() - u.getUsed());
+        }
+        return pool >= 0 ? Math.min(heap, pool) : heap;
     }
+
+    private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP).collect(Collectors.toList());
 
     private static AllocationException refusal(String op, String what, long elements, long bytes, String why) {
         long available = availableBytes();
