@@ -34,6 +34,9 @@ public final class Allocation {
     /**
      * A zeroed array for a tensor of {@code shape}, for the operation {@code op}.
      *
+     * @param op    the operation asking, named in the messages
+     * @param shape the tensor's shape
+     * @return a new array of {@code size(shape)} zeros
      * @throws ShapeException      when the shape has a negative size or more than 2^31 − 1 elements
      * @throws AllocationException when the array would not fit in the heap
      */
@@ -47,6 +50,10 @@ public final class Allocation {
      * A zeroed array of {@code n} doubles for the operation {@code op}, {@code what} saying what it is for
      * in the message (e.g. {@code "the identity basis of 50000 directions"}).
      *
+     * @param op   the operation asking, named in the messages
+     * @param what what the array is for
+     * @param n    its length
+     * @return a new array of n zeros
      * @throws IllegalArgumentException when n is negative
      * @throws AllocationException      when n exceeds the largest Java array, or the array would not fit
      *                                  in the heap
@@ -75,6 +82,10 @@ public final class Allocation {
      * Checks, before a caller allocates several arrays, that {@code doubles} doubles in all fit in the
      * heap and that the largest of them, {@code largestArray} doubles, fits in a Java array.
      *
+     * @param op           the operation asking, named in the messages
+     * @param what         what the arrays are for
+     * @param doubles      how many doubles they hold in all
+     * @param largestArray how many the largest of them holds
      * @throws AllocationException naming {@code op}, {@code what} and the sizes when they do not
      */
     public static void require(String op, String what, double doubles, double largestArray) {
@@ -90,6 +101,9 @@ public final class Allocation {
     /**
      * Whether {@code bytes} more bytes fit in the heap now: at most {@link #availableBytes()}, measured
      * again after a collection when they do not fit at first.
+     *
+     * @param bytes the bytes asked for
+     * @return whether they fit
      */
     public static boolean fits(long bytes) {
         if (bytes > Runtime.getRuntime().maxMemory()) return false;
@@ -103,6 +117,8 @@ public final class Allocation {
      * included), and no more than the roomiest of its memory pools has left. A generational collector
      * (Parallel, Serial) puts large arrays in its old generation, two thirds of the heap: there, two arrays
      * of 40% of the heap each do not fit although the heap as a whole has room for them.
+     *
+     * @return the bytes available to large arrays now
      */
     public static long availableBytes() {
         Runtime r = Runtime.getRuntime();
@@ -137,7 +153,12 @@ public final class Allocation {
         return n < 1e15 ? String.format(Locale.ROOT, "%.0f", n) : String.format(Locale.ROOT, "%.4g", n);
     }
 
-    /** A byte count in binary units, e.g. {@code 16.00 GiB}. */
+    /**
+     * A byte count in binary units.
+     *
+     * @param b a number of bytes
+     * @return it in B, KiB, MiB, ..., e.g. {@code 16.00 GiB}
+     */
     public static String bytes(double b) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
         int u = 0;

@@ -9,9 +9,13 @@ package dev.wengert.core;
  */
 public class AllocationException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
+    /** The operation that asked. */
     private final String op;
+    /** The elements it asked for. */
     private final long elements;
+    /** The bytes it asked for. */
     private final long bytes;
+    /** What the heap could still give. */
     private final long availableBytes;
 
     /**
@@ -29,22 +33,38 @@ public class AllocationException extends IllegalStateException {
         this.availableBytes = availableBytes;
     }
 
-    /** The operation that asked. */
+    /**
+     * The operation that asked.
+     *
+     * @return its name, as the message starts
+     */
     public String op() {
         return op;
     }
 
-    /** The number of elements asked for. */
+    /**
+     * The number of elements asked for.
+     *
+     * @return the elements
+     */
     public long elements() {
         return elements;
     }
 
-    /** The bytes asked for. */
+    /**
+     * The bytes asked for.
+     *
+     * @return the bytes, saturating at {@link Long#MAX_VALUE}
+     */
     public long bytes() {
         return bytes;
     }
 
-    /** The bytes the heap could still give at the time. */
+    /**
+     * The bytes the heap could still give at the time.
+     *
+     * @return the bytes available
+     */
     public long availableBytes() {
         return availableBytes;
     }

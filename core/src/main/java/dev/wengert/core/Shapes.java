@@ -29,6 +29,11 @@ public final class Shapes {
     /**
      * {@link #size(int[])} for the operation {@code op}, which the messages name: {@code zeros: shape
      * [65536,65536] has 4294967296 elements, more than 2^31 − 1}.
+     *
+     * @param op    the operation asking
+     * @param shape the shape
+     * @return its number of elements
+     * @throws ShapeException as {@link #size(int[])}
      */
     public static int size(String op, int[] shape) {
         if (shape == null) throw new NullPointerException(prefix(op) + "shape is null");

@@ -29,6 +29,8 @@ public abstract class Optimizer {
     /**
      * An optimiser of {@code params} with learning rate η, finite and &gt; 0.
      *
+     * @param params       the parameters it updates, none null
+     * @param learningRate η
      * @throws IllegalArgumentException naming the optimiser and the rate when it is not
      */
     protected Optimizer(List<Tensor> params, double learningRate) {
@@ -44,7 +46,11 @@ public abstract class Optimizer {
         this.learningRate = learningRate;
     }
 
-    /** The optimiser's name as its messages print it: the class's, lower case ({@code sgd}, {@code adam}). */
+    /**
+     * The optimiser's name as its messages print it.
+     *
+     * @return the class's simple name in lower case ({@code sgd}, {@code adam})
+     */
     protected String name() {
         return getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
     }

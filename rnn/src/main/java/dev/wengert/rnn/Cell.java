@@ -28,6 +28,8 @@ public abstract class Cell extends Module {
     /**
      * A cell reading {@code inputSize} features with {@code hiddenSize} units.
      *
+     * @param inputSize  the number of input features m
+     * @param hiddenSize the number of units n
      * @throws IllegalArgumentException naming the cell and the size when a size is not positive
      */
     protected Cell(int inputSize, int hiddenSize) {
@@ -140,6 +142,10 @@ public abstract class Cell extends Module {
     /**
      * {@code size} when it is positive, for constructors that must check it before they allocate.
      *
+     * @param cell the cell's name, for the message
+     * @param what which size ({@code "hidden"}, {@code "input"})
+     * @param size the size
+     * @return size
      * @throws IllegalArgumentException {@code "RnnCell: the hidden size must be positive, got 0"}
      */
     protected static int positive(String cell, String what, int size) {
@@ -147,7 +153,13 @@ public abstract class Cell extends Module {
         return size;
     }
 
-    /** {@code rng} when it is not null. */
+    /**
+     * {@code rng} when it is not null.
+     *
+     * @param cell the cell's name, for the message
+     * @param rng  the random generator
+     * @return rng
+     */
     protected static java.util.Random nonNull(String cell, java.util.Random rng) {
         if (rng == null) throw new NullPointerException(cell + ": rng is null");
         return rng;

@@ -77,6 +77,8 @@ public abstract class ForwardLearner {
      * influence matrix or approximation, {@link #stateBytes()}), what every learner keeps (the gradient sums,
      * the states), and every temporary of one step (tangents or products, the step gradient, the readout's
      * and the loss's tape, the packing buffers of matrix products).
+     *
+     * @return the bytes counted
      */
     public final long workingSetBytes() {
         return workingSet;
@@ -94,6 +96,12 @@ public abstract class ForwardLearner {
      * allocate {@code temporaries} doubles more, its largest array holding {@code largestArray}: adds what
      * every learner keeps and allocates per step, records the sum ({@link #workingSetBytes()}), and refuses up
      * front when it does not fit ({@link MemoryGuard#require}). Call it before allocating anything large.
+     *
+     * @param what         the learner, as messages name it
+     * @param sizes        its sizes, described
+     * @param buffers      the doubles it keeps
+     * @param temporaries  the doubles a step allocates besides
+     * @param largestArray the doubles of its largest array
      */
     protected final void requireMemory(String what, String sizes, double buffers, double temporaries,
             double largestArray) {

@@ -27,18 +27,30 @@ public final class MemoryGuard {
             super(message, what, doubles, bytesNeeded, bytesAvailable);
         }
 
-        /** The bytes the learner would need. */
+        /**
+         * The bytes the learner would need.
+         *
+         * @return the bytes of its working set
+         */
         public long bytesNeeded() {
             return bytes();
         }
 
-        /** The bytes the heap could give when it asked. */
+        /**
+         * The bytes the heap could give when it asked.
+         *
+         * @return the bytes available
+         */
         public long bytesAvailable() {
             return super.availableBytes();
         }
     }
 
-    /** The bytes the heap can still give to large arrays ({@link Allocation#availableBytes()}). */
+    /**
+     * The bytes the heap can still give to large arrays.
+     *
+     * @return {@link Allocation#availableBytes()}
+     */
     public static long availableBytes() {
         return Allocation.availableBytes();
     }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
 import dev.wengert.nn.Sgd;
+import java.util.List;
 import java.util.Random;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -32,13 +34,10 @@ class BadInputTest {
     @Test
     void cellSizesMustBePositive() {
         String[] names = {"RnnCell", "LstmCell", "GruCell"};
-        @SuppressWarnings("unchecked")
-        java.util.function.BiFunction<Integer, Integer, Cell>[] makers = new java.util.function.BiFunction[] {
-            (java.util.function.BiFunction<Integer, Integer, Cell>) (m, n) -> new RnnCell(m, n, RNG),
-            (java.util.function.BiFunction<Integer, Integer, Cell>) (m, n) -> new LstmCell(m, n, RNG),
-            (java.util.function.BiFunction<Integer, Integer, Cell>) (m, n) -> new GruCell(m, n, RNG)};
+        List<BiFunction<Integer, Integer, Cell>> makers = List.of((m, n) -> new RnnCell(m, n, RNG),
+                (m, n) -> new LstmCell(m, n, RNG), (m, n) -> new GruCell(m, n, RNG));
         for (int c = 0; c < names.length; c++) {
-            var make = makers[c];
+            var make = makers.get(c);
             for (int bad : new int[] {0, -1, Integer.MIN_VALUE}) {
                 named(IllegalArgumentException.class, () -> make.apply(3, bad), names[c], "hidden size must be positive",
                         String.valueOf(bad));

@@ -73,6 +73,8 @@ public final class Gemm {
     /**
      * The most doubles of packing buffers one thread keeps for products of any size: each thread's buffers
      * grow to the block sizes and are kept for reuse. For callers that budget memory (RTRL's memory guard).
+     *
+     * @return an upper bound on one thread's packing buffers, in doubles
      */
     public static long packingDoublesPerThread() {
         MicroKernel k = Kernels.active();
