@@ -158,6 +158,17 @@ class BadInputProperties {
     }
 
     @Test
+    void subsetsAndBatchesPastTheLargestArrayAreNamed() {
+        // 3,000,000 rows of 784 features: 2.35e9 elements overflowed an int (NegativeArraySizeException).
+        int[] rows = new int[3_000_000];
+        Dataset doubles = Dataset.of(Tensor.zeros(1, 784), new int[] {0});
+        named(dev.wengert.core.AllocationException.class, () -> doubles.subset(rows), "dataset", "3000000 rows");
+        named(dev.wengert.core.AllocationException.class, () -> doubles.batch(rows), "dataset", "3000000 rows");
+        Dataset bytes = Dataset.ofBytes(new byte[784], 784, 1.0 / 255, new int[] {0});
+        named(dev.wengert.core.AllocationException.class, () -> bytes.subset(rows), "dataset", "3000000 rows");
+    }
+
+    @Test
     void layerSizesMustBePositive() {
         named(IllegalArgumentException.class, () -> new Linear(0, 3, RNG), "linear", "0");
         named(IllegalArgumentException.class, () -> new BatchNorm(0), "batchNorm", "0");
