@@ -137,13 +137,13 @@ public final class Dataset {
                     (long) indices.length * features);
             for (int i = 0; i < indices.length; i++) System.arraycopy(x, row(indices[i]) * features, nx, i * features, features);
         } else {
-            long bytes = (long) indices.length * features;
-            if (bytes > Allocation.MAX_ARRAY) {
+            long size = (long) indices.length * features;
+            if (size > Allocation.MAX_ARRAY) {
                 throw new AllocationException("dataset: a subset of " + indices.length + " rows of " + features
-                        + " bytes has " + bytes + " bytes, more than a Java array holds", "dataset", bytes, bytes,
+                        + " bytes has " + size + " bytes, more than a Java array holds", "dataset", size, size,
                         Allocation.availableBytes());
             }
-            nb = new byte[(int) bytes];
+            nb = new byte[(int) size];
             for (int i = 0; i < indices.length; i++) System.arraycopy(bytes, row(indices[i]) * features, nb, i * features, features);
         }
         int[] nl = null;
