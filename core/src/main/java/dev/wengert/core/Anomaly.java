@@ -66,16 +66,67 @@ public final class Anomaly {
         if (bad < 0) return;
         throw new AnomalyException("anomaly: the VJP of op '" + node.op().name() + "' produced " + c.data()[bad]
                 + " at index " + index(c, bad) + " of the cotangent of input " + input + " (shape "
-                + Shapes.str(c.shapeRef()) + ")" + (node.site != null ? "; the op was created at " + node.site : ""));
+                + Shapes.str(c.shapeRef()) + ")" + inputsAt(node.inputs(), c.shapeRef(), bad)
+                + (node.site != null ? "; the op was created at " + node.site : ""));
     }
 
-    static void checkTangent(Primitive p, Tensor t) {
+    static void checkTangent(Primitive p, Tensor[] x, Tensor y, Tensor t) {
         int bad = firstNonFinite(t.data());
         if (bad < 0) return;
+        int m = y.size();
+        int at = bad % m; // t is [k, shape(y)...] and non-empty here, so y is too
         StackTraceElement site = userSite(p);
         throw new AnomalyException("anomaly: the JVP of op '" + p.name() + "' produced " + t.data()[bad]
-                + " at index " + index(t, bad) + " of the output tangent (shape " + Shapes.str(t.shapeRef()) + ")"
+                + " at index " + index(t, bad) + " of the output tangent (shape " + Shapes.str(t.shapeRef()) + "): direction "
+                + bad / m + ", output element " + index(y, at) + inputsAt(x, y.shapeRef(), at)
                 + (site != null ? "; created at " + site : ""));
+    }
+
+    /**
+     * Runs p's JVP with the anomaly checks of the ops inside it off: they are p's own arithmetic (sqrt's
+     * JVP divides by 2√x), so a non-finite value is reported once, by {@link #checkTangent}, naming p and
+     * its inputs rather than an op its rule is built from.
+     */
+    static Tensor jvp(State s, Primitive p, Tensor[] t, Tensor[] x, Tensor y, Saved saved) {
+        boolean on = s.anomaly;
+        s.anomaly = false;
+        try {
+            return p.jvp(t, x, y, saved);
+        } finally {
+            s.anomaly = on;
+        }
+    }
+
+    /** Runs p's VJP with the checks of its inner ops off, as {@link #jvp}; {@link #checkBackward} names p. */
+    static Tensor[] vjp(State s, Primitive p, Tensor g, Node node) {
+        boolean on = s.anomaly;
+        s.anomaly = false;
+        try {
+            return p.vjp(g, node);
+        } finally {
+            s.anomaly = on;
+        }
+    }
+
+    /**
+     * {@code ", where input 0 is 0.0, input 1 is 0.5"}: the inputs at position {@code flat} of {@code shape},
+     * for those that broadcast to it (the others have no single element there).
+     */
+    private static String inputsAt(Tensor[] x, int[] shape, int flat) {
+        StringBuilder sb = new StringBuilder();
+        int[] idx = new int[shape.length];
+        for (int i = shape.length - 1, f = flat; i >= 0; i--) {
+            idx[i] = f % shape[i];
+            f /= shape[i];
+        }
+        for (int i = 0; i < x.length; i++) {
+            int[] s = x[i].shapeRef();
+            if (!Shapes.broadcastsTo(s, shape)) continue;
+            int off = 0;
+            for (int d = 0; d < s.length; d++) off = off * s[d] + (s[d] == 1 ? 0 : idx[d + shape.length - s.length]);
+            sb.append(sb.length() == 0 ? ", where input " : ", input ").append(i).append(" is ").append(x[i].data()[off]);
+        }
+        return sb.toString();
     }
 
     private static int firstNonFinite(double[] d) {

@@ -85,7 +85,7 @@ final class Engine {
         s.forwardK = 0;
         s.paused++;
         try {
-            ty = p.jvp(t, x, y, saved);
+            ty = s.anomaly ? Anomaly.jvp(s, p, t, x, y, saved) : p.jvp(t, x, y, saved);
         } finally {
             s.paused--;
             s.forwardK = k;
@@ -96,7 +96,7 @@ final class Engine {
                 throw new IllegalStateException(p.name() + ": jvp returned a tangent of shape " + Shapes.str(ty.shapeRef())
                         + ", expected " + Shapes.str(expected) + " (" + k + " directions x output shape)");
             }
-            if (s.anomaly) Anomaly.checkTangent(p, ty);
+            if (s.anomaly) Anomaly.checkTangent(p, x, y, ty);
         }
         y.tangent = ty;
         y.tangentLevel = level;

@@ -36,12 +36,20 @@ public final class ForwardMode {
 
         /** Output {@code i}'s value. */
         public Tensor value(int i) {
-            return values[i];
+            return values[check("value", i)];
         }
 
         /** Output {@code i}'s tangent: shape of the output for a single direction, {@code [k, ...]} for a batch. */
         public Tensor tangent(int i) {
-            return tangents[i];
+            return tangents[check("tangent", i)];
+        }
+
+        private int check(String what, int i) {
+            if (i < 0 || i >= values.length) {
+                throw new IndexOutOfBoundsException(what + ": output " + i + " of a result with " + values.length
+                        + " output" + (values.length == 1 ? "" : "s"));
+            }
+            return i;
         }
 
         /** The first output's value. */
@@ -62,6 +70,8 @@ public final class ForwardMode {
 
     /** {@code (f(x), J_f(x) v)} for a function of one tensor. */
     public static Result jvp(UnaryOperator<Tensor> f, Tensor x, Tensor v) {
+        if (f == null) throw new NullPointerException("jvp: f is null");
+        if (x == null) throw new NullPointerException("jvp: the primal x is null");
         return jvp(in -> new Tensor[] {f.apply(in[0])}, new Tensor[] {x}, new Tensor[] {v});
     }
 
@@ -70,7 +80,7 @@ public final class ForwardMode {
      * {@code primals[i]}, or is null for zero.
      */
     public static Result jvp(Function<Tensor[], Tensor[]> f, Tensor[] primals, Tensor[] tangents) {
-        checkLengths(primals, tangents);
+        checkArguments("jvp", f, primals, tangents);
         Tensor[] lifted = new Tensor[tangents.length];
         for (int i = 0; i < tangents.length; i++) {
             Tensor v = tangents[i];
@@ -81,7 +91,7 @@ public final class ForwardMode {
             }
             lifted[i] = Tensor.wrapUnchecked(v.data(), Shapes.prepend(1, v.shapeRef()));
         }
-        Result r = run(1, f, primals, lifted);
+        Result r = run(1, checkedOutputs("jvp", f), primals, lifted);
         for (int i = 0; i < r.tangents.length; i++) {
             Tensor t = r.tangents[i];
             r.tangents[i] = Tensor.wrapUnchecked(t.data(), Shapes.dropFirst(t.shapeRef()));
@@ -95,7 +105,7 @@ public final class ForwardMode {
      * is {@code J v^{(j)}}.
      */
     public static Result jvpBatch(int k, Function<Tensor[], Tensor[]> f, Tensor[] primals, Tensor[] tangents) {
-        checkLengths(primals, tangents);
+        checkArguments("jvpBatch", f, primals, tangents);
         if (k < 1) throw new IllegalArgumentException("jvpBatch: the number of directions must be positive, got " + k);
         for (int i = 0; i < tangents.length; i++) {
             Tensor v = tangents[i];
@@ -106,31 +116,74 @@ public final class ForwardMode {
                         + ", expected " + Shapes.str(expected) + " (" + k + " directions x primal shape)");
             }
         }
-        return run(k, f, primals, tangents);
+        return run(k, checkedOutputs("jvpBatch", f), primals, tangents);
     }
 
     /**
      * The Jacobian of {@code f} at {@code x} by forward mode with one direction per input element:
-     * shape {@code [shape(f(x))..., shape(x)...]}.
+     * shape {@code [shape(f(x))..., shape(x)...]}, {@code J[i..., j...] = ∂f(x)[i...] / ∂x[j...]}. An empty x
+     * gives an empty Jacobian.
+     *
+     * <p>The n = size(x) directions go through f in batches of at most {@link #JACOBIAN_BATCH} / n (and at
+     * least one), so the identity basis and f's tangents stay bounded however large x is; only the Jacobian
+     * itself, m × n for m = size(f(x)), has to fit.
+     *
+     * @throws AllocationException when the Jacobian does not fit in a Java array or in the heap
      */
     public static Tensor jacobian(UnaryOperator<Tensor> f, Tensor x) {
+        return jacobian(f, x, JACOBIAN_BATCH);
+    }
+
+    /** {@link #jacobian(UnaryOperator, Tensor)} with at most {@code batch} basis elements per run of f. */
+    static Tensor jacobian(UnaryOperator<Tensor> f, Tensor x, long batch) {
+        if (f == null) throw new NullPointerException("jacobian: f is null");
+        if (x == null) throw new NullPointerException("jacobian: x is null");
+        Function<Tensor[], Tensor[]> g = in -> new Tensor[] {f.apply(in[0])};
         int n = x.size();
-        double[] basis = new double[n * n];
-        for (int i = 0; i < n; i++) basis[i * n + i] = 1.0;
-        Tensor eye = Tensor.wrapUnchecked(basis, Shapes.prepend(n, x.shapeRef()));
-        Result r = jvpBatch(n, in -> new Tensor[] {f.apply(in[0])}, new Tensor[] {x}, new Tensor[] {eye});
-        Tensor t = r.tangent(); // [n, out...]: transpose to [out..., n]
-        int m = r.value().size();
-        double[] jac = new double[m * n];
-        double[] td = t.data();
-        for (int j = 0; j < n; j++) {
-            for (int i = 0; i < m; i++) jac[i * n + j] = td[j * m + i];
+        if (n == 0) {
+            // No directions: one run with a zero tangent gives the output's shape.
+            Tensor y = jvpBatch(1, g, new Tensor[] {x}, new Tensor[] {null}).value();
+            return Tensor.wrapUnchecked(new double[0], concat(y.shapeRef(), x.shapeRef()));
         }
-        int[] outShape = r.value().shapeRef();
-        int[] shape = new int[outShape.length + x.rank()];
-        System.arraycopy(outShape, 0, shape, 0, outShape.length);
-        System.arraycopy(x.shapeRef(), 0, shape, outShape.length, x.rank());
-        return Tensor.wrapUnchecked(jac, shape);
+        int k = (int) Math.max(1, Math.min(n, batch / n));
+        double[] jac = null;
+        int[] outShape = null;
+        int m = 0;
+        double[] basis = null;
+        for (int j0 = 0; j0 < n; j0 += k) {
+            int kb = Math.min(k, n - j0);
+            if (basis == null || basis.length != (long) kb * n) {
+                basis = Allocation.doubles("jacobian", "a batch of " + kb + " basis directions of size " + n,
+                        (long) kb * n);
+            } else {
+                // Reused: clear the previous batch's ones (f's tangents are copied out before this).
+                for (int d = 0; d < kb; d++) basis[d * n + j0 - k + d] = 0.0;
+            }
+            for (int d = 0; d < kb; d++) basis[d * n + j0 + d] = 1.0;
+            Tensor dirs = Tensor.wrapUnchecked(basis, Shapes.prepend(kb, x.shapeRef()));
+            Result r = jvpBatch(kb, g, new Tensor[] {x}, new Tensor[] {dirs});
+            if (jac == null) {
+                outShape = r.value().shapeRef();
+                m = r.value().size();
+                jac = Allocation.doubles("jacobian", "the Jacobian of shape " + Shapes.str(outShape) + " x "
+                        + Shapes.str(x.shapeRef()), (long) m * n);
+            }
+            double[] td = r.tangent().data(); // [kb, out...]: row d is column j0 + d of J
+            for (int d = 0; d < kb; d++) {
+                for (int i = 0; i < m; i++) jac[i * n + j0 + d] = td[d * m + i];
+            }
+        }
+        return Tensor.wrapUnchecked(jac, concat(outShape, x.shapeRef()));
+    }
+
+    /** The most basis elements (directions × input size) {@link #jacobian} pushes through f at once: 32 MiB. */
+    public static final long JACOBIAN_BATCH = 1L << 22;
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] s = new int[a.length + b.length];
+        System.arraycopy(a, 0, s, 0, a.length);
+        System.arraycopy(b, 0, s, a.length, b.length);
+        return s;
     }
 
     /** An untracked view of t if no result or caller's tensor has its array yet, else a copy. */
@@ -141,10 +194,28 @@ public final class ForwardMode {
         return c;
     }
 
-    private static void checkLengths(Tensor[] primals, Tensor[] tangents) {
+    private static void checkArguments(String op, Function<Tensor[], Tensor[]> f, Tensor[] primals, Tensor[] tangents) {
+        if (f == null) throw new NullPointerException(op + ": f is null");
+        if (primals == null) throw new NullPointerException(op + ": the primals array is null");
+        if (tangents == null) throw new NullPointerException(op + ": the tangents array is null");
         if (primals.length != tangents.length) {
-            throw new IllegalArgumentException("jvp: " + primals.length + " primals but " + tangents.length + " tangents");
+            throw new IllegalArgumentException(op + ": " + primals.length + " primals but " + tangents.length + " tangents");
         }
+        for (int i = 0; i < primals.length; i++) {
+            if (primals[i] == null) throw new NullPointerException(op + ": primal " + i + " is null");
+        }
+    }
+
+    /** f, with a null result or a null output turned into a message naming it. */
+    private static Function<Tensor[], Tensor[]> checkedOutputs(String op, Function<Tensor[], Tensor[]> f) {
+        return in -> {
+            Tensor[] out = f.apply(in);
+            if (out == null) throw new IllegalStateException(op + ": the function returned null instead of its outputs");
+            for (int i = 0; i < out.length; i++) {
+                if (out[i] == null) throw new IllegalStateException(op + ": the function returned null as output " + i);
+            }
+            return out;
+        };
     }
 
     private static Result run(int k, Function<Tensor[], Tensor[]> f, Tensor[] primals, Tensor[] tangents) {

@@ -53,6 +53,11 @@ public final class GradCheck {
     private int directions = 3;
 
     private GradCheck(Function<Tensor[], Tensor> f, Tensor[] inputs) {
+        if (f == null) throw new NullPointerException("gradCheck: f is null");
+        if (inputs == null) throw new NullPointerException("gradCheck: the inputs array is null");
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null) throw new NullPointerException("gradCheck: input " + i + " is null");
+        }
         this.f = f;
         this.inputs = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) this.inputs[i] = inputs[i].detach();
@@ -65,18 +70,27 @@ public final class GradCheck {
 
     /** The finite-difference step (default 1e-3, with the fourth-order stencil). */
     public GradCheck step(double h) {
+        if (!(h > 0) || Double.isInfinite(h)) {
+            throw new IllegalArgumentException("gradCheck: the step must be finite and positive, got " + h);
+        }
         this.step = h;
         return this;
     }
 
     /** The relative tolerance (default 1e-6). */
     public GradCheck tolerance(double rtol) {
+        if (!(rtol >= 0) || Double.isInfinite(rtol)) {
+            throw new IllegalArgumentException("gradCheck: the tolerance must be finite and >= 0, got " + rtol);
+        }
         this.tolerance = rtol;
         return this;
     }
 
     /** The absolute floor, relative to the scale of the compared values (default 1e-9). */
     public GradCheck floor(double atol) {
+        if (!(atol >= 0) || Double.isInfinite(atol)) {
+            throw new IllegalArgumentException("gradCheck: the floor must be finite and >= 0, got " + atol);
+        }
         this.floor = atol;
         return this;
     }
@@ -89,6 +103,7 @@ public final class GradCheck {
 
     /** The number of tangent directions checked at once in {@link #checkJvp()} (default 3). */
     public GradCheck directions(int k) {
+        if (k < 1) throw new IllegalArgumentException("gradCheck: the number of directions must be positive, got " + k);
         this.directions = k;
         return this;
     }

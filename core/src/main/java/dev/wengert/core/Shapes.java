@@ -15,21 +15,70 @@ public final class Shapes {
 
     private Shapes() {}
 
-    /** The number of elements, the product of the sizes (1 for a scalar). */
+    /**
+     * The number of elements, the product of the sizes (1 for a scalar), computed in {@code long}.
+     *
+     * @throws ShapeException when a size is negative, or when the product of the nonzero sizes exceeds
+     *                        2^31 − 1 (so every stride and partial product of a valid shape fits an int,
+     *                        even for an empty tensor)
+     */
     public static int size(int[] shape) {
-        long n = 1;
+        return size(null, shape);
+    }
+
+    /**
+     * {@link #size(int[])} for the operation {@code op}, which the messages name: {@code zeros: shape
+     * [65536,65536] has 4294967296 elements, more than 2^31 − 1}.
+     *
+     * @param op    the operation asking
+     * @param shape the shape
+     * @return its number of elements
+     * @throws ShapeException as {@link #size(int[])}
+     */
+    public static int size(String op, int[] shape) {
+        if (shape == null) throw new NullPointerException(prefix(op) + "shape is null");
+        long nonzero = 1;
+        boolean empty = false;
         for (int d : shape) {
-            if (d < 0) throw new IllegalArgumentException("shape " + str(shape) + " has a negative size");
-            n *= d;
-            if (n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("shape " + str(shape) + " has more than 2^31-1 elements");
+            if (d > 0) {
+                nonzero *= d; // at most (2^31 − 1)², no overflow before the check
+                if (nonzero > Integer.MAX_VALUE) throw tooLarge(op, shape);
+            } else if (d == 0) {
+                empty = true;
+            } else {
+                throw new ShapeException(prefix(op) + "shape " + str(shape) + " has a negative size " + d + " (axis "
+                        + indexOf(shape, d) + ")");
             }
         }
-        return (int) n;
+        return empty ? 0 : (int) nonzero;
+    }
+
+    private static ShapeException tooLarge(String op, int[] shape) {
+        long nonzero = 1;
+        boolean empty = false;
+        for (int d : shape) {
+            if (d == 0) empty = true;
+            else nonzero = nonzero > Long.MAX_VALUE / d ? Long.MAX_VALUE : nonzero * d;
+        }
+        String count = nonzero == Long.MAX_VALUE ? "more than 2^63" : Long.toString(nonzero);
+        return new ShapeException(prefix(op) + "shape " + str(shape) + (empty
+                ? " is empty, but its nonzero sizes multiply to " + count + ", more than 2^31 − 1 (its strides overflow)"
+                : " has " + count + " elements, more than 2^31 − 1 (the largest Java array)"));
+    }
+
+    private static int indexOf(int[] shape, int d) {
+        for (int i = 0; i < shape.length; i++) if (shape[i] == d) return i;
+        return -1;
+    }
+
+    /** {@code "op: "}, or nothing without an op. */
+    private static String prefix(String op) {
+        return op == null ? "" : op + ": ";
     }
 
     /** Row-major strides in elements: {@code strides[i]} is the product of the sizes after axis i. */
     public static int[] strides(int[] shape) {
+        if (shape == null) throw new NullPointerException("strides: shape is null");
         int[] s = new int[shape.length];
         int acc = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
@@ -56,12 +105,20 @@ public final class Shapes {
      * @throws ShapeException when a pair of aligned sizes differs and neither is 1
      */
     public static int[] broadcast(String op, int[] a, int[] b) {
+        if (op == null) throw new NullPointerException("broadcast: op is null");
+        if (a == null || b == null) {
+            throw new NullPointerException(op + ": cannot broadcast shapes " + str(a) + " and " + str(b));
+        }
         if (same(a, b)) return a;
         int rank = Math.max(a.length, b.length);
         int[] out = new int[rank];
         for (int i = 0; i < rank; i++) {
             int da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
             int db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+            if (da < 0 || db < 0) {
+                throw new ShapeException(op + ": shapes " + str(a) + " and " + str(b) + " do not broadcast (axis "
+                        + (i - rank) + " has a negative size)");
+            }
             if (da != db && da != 1 && db != 1) {
                 throw new ShapeException(op + ": shapes " + str(a) + " and " + str(b)
                         + " do not broadcast (axis " + (i - rank) + ": " + da + " vs " + db + ")");
@@ -73,6 +130,9 @@ public final class Shapes {
 
     /** Whether {@code from} broadcasts to exactly {@code to}. */
     public static boolean broadcastsTo(int[] from, int[] to) {
+        if (from == null || to == null) {
+            throw new NullPointerException("broadcastsTo: shape " + (from == null ? "from" : "to") + " is null");
+        }
         if (from.length > to.length) return false;
         int off = to.length - from.length;
         for (int i = 0; i < from.length; i++) {
@@ -96,6 +156,8 @@ public final class Shapes {
 
     /** A copy of {@code shape} with {@code k} prepended: the shape of a batch of k tangents. */
     public static int[] prepend(int k, int[] shape) {
+        if (k < 0) throw new IllegalArgumentException("prepend: the leading size must be >= 0, got " + k);
+        if (shape == null) throw new NullPointerException("prepend: shape is null");
         int[] s = new int[shape.length + 1];
         s[0] = k;
         System.arraycopy(shape, 0, s, 1, shape.length);
@@ -104,6 +166,8 @@ public final class Shapes {
 
     /** {@code shape} without its first axis. */
     public static int[] dropFirst(int[] shape) {
+        if (shape == null) throw new NullPointerException("dropFirst: shape is null");
+        if (shape.length == 0) throw new ShapeException("dropFirst: shape [] has no first axis");
         return shape.length == 1 ? SCALAR : Arrays.copyOfRange(shape, 1, shape.length);
     }
 }

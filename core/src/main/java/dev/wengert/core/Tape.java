@@ -247,6 +247,8 @@ public final class Tape implements AutoCloseable {
     private Tensor[] run(Tensor[] ys, Tensor[] seeds, Tensor[] wrt, boolean record, boolean intoLeaves) {
         String what = intoLeaves ? "backward" : "gradient";
         checkOwner(what);
+        if (ys == null) throw new NullPointerException(what + ": the outputs array is null");
+        if (wrt == null) throw new NullPointerException(what + ": the inputs array is null");
         if (seeds != null && seeds.length != ys.length) {
             throw new IllegalArgumentException(what + ": " + ys.length + " outputs but " + seeds.length + " seeds");
         }
@@ -328,7 +330,7 @@ public final class Tape implements AutoCloseable {
                 if (intermediate != null && wanted[i]) intermediate[i] = new Cot(g, gFresh);
                 node.checkUsable();
                 Primitive op = node.op();
-                Tensor[] gx = op.vjp(g, node);
+                Tensor[] gx = s.anomaly ? Anomaly.vjp(s, op, g, node) : op.vjp(g, node);
                 Tensor[] x = node.inputs();
                 if (gx == null || gx.length != x.length) {
                     throw new IllegalStateException(op.name() + ": vjp returned " + (gx == null ? "null" : gx.length

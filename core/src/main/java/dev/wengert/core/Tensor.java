@@ -101,12 +101,19 @@ public final class Tensor {
      * write to it afterwards. Ops use this to return freshly computed arrays; never pass another tensor's
      * {@link #data()} (use {@link #viewOf}, which shares its version counter too).
      *
-     * @throws ShapeException when the array length differs from the product of the shape
+     * @throws ShapeException when the shape is invalid ({@link Shapes#size(String, int[])}) or the array
+     *                        length differs from the product of the shape
      */
     public static Tensor wrap(double[] data, int... shape) {
-        if (data.length != Shapes.size(shape)) {
+        return wrap("wrap", data, shape);
+    }
+
+    private static Tensor wrap(String op, double[] data, int[] shape) {
+        if (data == null) throw new NullPointerException(op + ": data is null");
+        int n = Shapes.size(op, shape);
+        if (data.length != n) {
             throw new ShapeException("tensor: " + data.length + " values do not fill shape " + Shapes.str(shape)
-                    + " (" + Shapes.size(shape) + " elements)");
+                    + " (" + n + " elements)");
         }
         return new Tensor(data, shape.length == 0 ? Shapes.SCALAR : shape.clone());
     }
@@ -137,19 +144,26 @@ public final class Tensor {
 
     /** A copy of {@code values} shaped as {@code shape} (a 1-d tensor when no shape is given). */
     public static Tensor of(double[] values, int... shape) {
-        return wrap(values.clone(), shape.length == 0 ? new int[] {values.length} : shape);
+        if (values == null) throw new NullPointerException("of: values is null");
+        if (shape == null) throw new NullPointerException("of: shape is null");
+        return wrap("of", values.clone(), shape.length == 0 ? new int[] {values.length} : shape);
     }
 
     /** A 1-d tensor of the given values. */
     public static Tensor vector(double... values) {
+        if (values == null) throw new NullPointerException("vector: values is null");
         return new Tensor(values.clone(), new int[] {values.length});
     }
 
     /** A 2-d tensor from rows of equal length. */
     public static Tensor matrix(double[][] rows) {
+        if (rows == null) throw new NullPointerException("matrix: rows is null");
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] == null) throw new NullPointerException("matrix: row " + i + " is null");
+        }
         int m = rows.length;
         int n = m == 0 ? 0 : rows[0].length;
-        double[] d = new double[m * n];
+        double[] d = Allocation.doubles("matrix", new int[] {m, n});
         for (int i = 0; i < m; i++) {
             if (rows[i].length != n) {
                 throw new ShapeException("matrix: row " + i + " has " + rows[i].length + " values, row 0 has " + n);
@@ -164,42 +178,74 @@ public final class Tensor {
         return new Tensor(new double[] {value}, Shapes.SCALAR);
     }
 
-    /** A tensor of zeros. */
+    /**
+     * A tensor of zeros.
+     *
+     * @throws ShapeException      for a negative size or more than 2^31 − 1 elements
+     * @throws AllocationException when it would not fit in the heap
+     */
     public static Tensor zeros(int... shape) {
-        return wrap(new double[Shapes.size(shape)], shape);
+        return new Tensor(Allocation.doubles("zeros", shape), copy(shape));
     }
 
-    /** A tensor of ones. */
+    /** A tensor of ones; fails as {@link #zeros} does. */
     public static Tensor ones(int... shape) {
-        return full(1.0, shape);
+        return filled("ones", 1.0, shape);
     }
 
-    /** A tensor with every element equal to {@code value}. */
+    /** A tensor with every element equal to {@code value}; fails as {@link #zeros} does. */
     public static Tensor full(double value, int... shape) {
-        double[] d = new double[Shapes.size(shape)];
+        return filled("full", value, shape);
+    }
+
+    private static Tensor filled(String op, double value, int[] shape) {
+        double[] d = Allocation.doubles(op, shape);
         Arrays.fill(d, value);
-        return wrap(d, shape);
+        return new Tensor(d, copy(shape));
     }
 
-    /** Independent standard normal entries drawn from {@code rng}. */
+    /** Independent standard normal entries drawn from {@code rng}; fails as {@link #zeros} does. */
     public static Tensor randn(Random rng, int... shape) {
-        double[] d = new double[Shapes.size(shape)];
+        if (rng == null) throw new NullPointerException("randn: rng is null");
+        double[] d = Allocation.doubles("randn", shape);
         for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
-        return wrap(d, shape);
+        return new Tensor(d, copy(shape));
     }
 
-    /** Independent entries uniform on [lo, hi) drawn from {@code rng}. */
+    /**
+     * Independent entries uniform on [lo, hi) drawn from {@code rng}; fails as {@link #zeros} does.
+     *
+     * @throws IllegalArgumentException unless lo and hi are finite and lo ≤ hi
+     */
     public static Tensor uniform(Random rng, double lo, double hi, int... shape) {
-        double[] d = new double[Shapes.size(shape)];
+        if (rng == null) throw new NullPointerException("uniform: rng is null");
+        if (!(lo <= hi) || !Double.isFinite(lo) || !Double.isFinite(hi)) {
+            throw new IllegalArgumentException("uniform: the bounds must be finite with lo <= hi, got lo = " + lo
+                    + ", hi = " + hi);
+        }
+        double[] d = Allocation.doubles("uniform", shape);
         for (int i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * rng.nextDouble();
-        return wrap(d, shape);
+        return new Tensor(d, copy(shape));
     }
 
-    /** The n x n identity matrix. */
+    /**
+     * The n x n identity matrix.
+     *
+     * @throws IllegalArgumentException when n is negative
+     * @throws ShapeException           when n² exceeds 2^31 − 1
+     * @throws AllocationException      when it would not fit in the heap
+     */
     public static Tensor eye(int n) {
-        double[] d = new double[n * n];
+        if (n < 0) throw new IllegalArgumentException("eye: size must be >= 0, got " + n);
+        int[] shape = {n, n};
+        double[] d = Allocation.doubles("eye", shape);
         for (int i = 0; i < n; i++) d[i * n + i] = 1.0;
-        return new Tensor(d, new int[] {n, n});
+        return new Tensor(d, shape);
+    }
+
+    /** A private copy of a shape the caller passed (the empty one shared). */
+    private static int[] copy(int[] shape) {
+        return shape.length == 0 ? Shapes.SCALAR : shape.clone();
     }
 
     // ---------------------------------------------------------------- data
@@ -261,21 +307,31 @@ public final class Tensor {
         return data[0];
     }
 
-    /** The element at {@code index} (one index per axis). */
+    /** The element at {@code index} (one index per axis); fails as {@link #flatIndex} does. */
     public double get(int... index) {
-        return data[flatIndex(index)];
+        return data[flatIndex("get", index)];
     }
 
-    /** The row-major position of {@code index}. */
+    /**
+     * The row-major position of {@code index}.
+     *
+     * @throws ShapeException            when there is not one index per axis
+     * @throws IndexOutOfBoundsException when an index is outside its axis
+     */
     public int flatIndex(int... index) {
+        return flatIndex("flatIndex", index);
+    }
+
+    private int flatIndex(String op, int[] index) {
+        if (index == null) throw new NullPointerException(op + ": index is null");
         if (index.length != shape.length) {
-            throw new ShapeException("get: " + index.length + " indices for a tensor of rank " + shape.length
+            throw new ShapeException(op + ": " + index.length + " indices for a tensor of rank " + shape.length
                     + " (shape " + Shapes.str(shape) + ")");
         }
         int flat = 0;
         for (int i = 0; i < shape.length; i++) {
             if (index[i] < 0 || index[i] >= shape[i]) {
-                throw new IndexOutOfBoundsException("get: index " + Arrays.toString(index) + " is out of bounds for shape "
+                throw new IndexOutOfBoundsException(op + ": index " + Arrays.toString(index) + " is out of bounds for shape "
                         + Shapes.str(shape));
             }
             flat = flat * shape[i] + index[i];

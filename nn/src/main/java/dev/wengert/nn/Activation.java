@@ -73,6 +73,7 @@ public final class Activation implements Layer {
 
     /** The activation named {@code identity}, {@code sigmoid}, {@code tanh}, {@code relu} or {@code softmax}. */
     public static Activation named(String name) {
+        if (name == null) throw new NullPointerException("activation: the name is null");
         switch (name) {
             case "identity":
                 return identity();

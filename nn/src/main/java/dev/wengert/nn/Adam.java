@@ -32,8 +32,8 @@ public final class Adam extends Optimizer {
     /** Adam with the given decay rates β₁, β₂ of the moment estimates and ε added to √v̂. */
     public Adam(List<Tensor> params, double learningRate, double beta1, double beta2, double eps) {
         super(params, learningRate);
-        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && eps > 0)) {
-            throw new IllegalArgumentException("adam: need 0 ≤ β₁, β₂ < 1 and ε > 0, got β₁ = " + beta1 + ", β₂ = "
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && eps > 0 && eps < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("adam: need 0 ≤ β₁, β₂ < 1 and a finite ε > 0, got β₁ = " + beta1 + ", β₂ = "
                     + beta2 + ", ε = " + eps);
         }
         this.beta1 = beta1;
@@ -54,7 +54,7 @@ public final class Adam extends Optimizer {
 
     /** Coupled (L2) weight decay: {@code g ← g + λ w} before the moments; returns this. */
     public Adam weightDecay(double lambda) {
-        if (!(lambda >= 0)) throw new IllegalArgumentException("adam: weight decay must be >= 0, got " + lambda);
+        checkWeightDecay(lambda);
         this.weightDecay = lambda;
         this.decoupled = false;
         return this;
@@ -62,10 +62,16 @@ public final class Adam extends Optimizer {
 
     /** Decoupled weight decay (AdamW): {@code w ← w − η λ w}, then the Adam step; returns this. */
     public Adam decoupledWeightDecay(double lambda) {
-        if (!(lambda >= 0)) throw new IllegalArgumentException("adam: weight decay must be >= 0, got " + lambda);
+        checkWeightDecay(lambda);
         this.weightDecay = lambda;
         this.decoupled = true;
         return this;
+    }
+
+    private static void checkWeightDecay(double lambda) {
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("adam: the weight decay must be finite and >= 0, got " + lambda);
+        }
     }
 
     @Override

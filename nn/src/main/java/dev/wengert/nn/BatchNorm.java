@@ -49,12 +49,14 @@ public final class BatchNorm extends Module implements Layer {
     }
 
     /**
-     * @param eps      added to the variance before the square root (positive)
+     * @param eps      added to the variance before the square root (finite, positive)
      * @param momentum the weight of the current batch in the running statistics, in [0, 1]
      */
     public BatchNorm(int features, double eps, double momentum) {
         if (features <= 0) throw new IllegalArgumentException("batchNorm: features must be positive, got " + features);
-        if (!(eps > 0)) throw new IllegalArgumentException("batchNorm: eps must be positive, got " + eps);
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException("batchNorm: eps must be finite and positive, got " + eps);
+        }
         if (!(momentum >= 0 && momentum <= 1)) {
             throw new IllegalArgumentException("batchNorm: momentum must be in [0, 1], got " + momentum);
         }

@@ -1,5 +1,7 @@
 package dev.wengert.nn;
 
+import dev.wengert.core.Allocation;
+import dev.wengert.core.AllocationException;
 import dev.wengert.core.ShapeException;
 import dev.wengert.core.Shapes;
 import dev.wengert.core.Tensor;
@@ -91,7 +93,7 @@ public final class Dataset {
     public Dataset withTargets(double[][] codebook) {
         if (labels == null) throw new IllegalStateException("dataset: targets from a codebook need labels");
         int k = codebook[0].length;
-        double[] t = new double[n * k];
+        double[] t = Allocation.doubles("dataset", "targets of " + n + " rows of " + k, (long) n * k);
         for (int i = 0; i < n; i++) {
             int c = labels[i];
             if (c < 0 || c >= codebook.length) {
@@ -131,10 +133,17 @@ public final class Dataset {
         double[] nx = null;
         byte[] nb = null;
         if (x != null) {
-            nx = new double[indices.length * features];
+            nx = Allocation.doubles("dataset", "a subset of " + indices.length + " rows",
+                    (long) indices.length * features);
             for (int i = 0; i < indices.length; i++) System.arraycopy(x, row(indices[i]) * features, nx, i * features, features);
         } else {
-            nb = new byte[indices.length * features];
+            long size = (long) indices.length * features;
+            if (size > Allocation.MAX_ARRAY) {
+                throw new AllocationException("dataset: a subset of " + indices.length + " rows of " + features
+                        + " bytes has " + size + " bytes, more than a Java array holds", "dataset", size, size,
+                        Allocation.availableBytes());
+            }
+            nb = new byte[(int) size];
             for (int i = 0; i < indices.length; i++) System.arraycopy(bytes, row(indices[i]) * features, nb, i * features, features);
         }
         int[] nl = null;
@@ -144,7 +153,7 @@ public final class Dataset {
         }
         double[] nt = null;
         if (targets != null) {
-            nt = new double[indices.length * width];
+            nt = Allocation.doubles("dataset", "the targets of a subset", (long) indices.length * width);
             for (int i = 0; i < indices.length; i++) System.arraycopy(targets, indices[i] * width, nt, i * width, width);
         }
         return new Dataset(indices.length, features, nx, nb, byteScale, nl, nt, width);
@@ -170,7 +179,8 @@ public final class Dataset {
 
     /** A batch of the rows at {@code indices}. */
     public Batch batch(int[] indices) {
-        double[] bx = new double[indices.length * features];
+        double[] bx = Allocation.doubles("dataset", "a batch of " + indices.length + " rows",
+                (long) indices.length * features);
         for (int i = 0; i < indices.length; i++) {
             int r = row(indices[i]);
             if (x != null) {
@@ -188,7 +198,7 @@ public final class Dataset {
         }
         Tensor bt = null;
         if (targets != null) {
-            double[] t = new double[indices.length * width];
+            double[] t = Allocation.doubles("dataset", "the targets of a batch", (long) indices.length * width);
             for (int i = 0; i < indices.length; i++) System.arraycopy(targets, indices[i] * width, t, i * width, width);
             bt = Tensor.wrap(t, indices.length, width);
         }

@@ -1,5 +1,6 @@
 package dev.wengert.nn;
 
+import dev.wengert.core.Allocation;
 import dev.wengert.core.ShapeException;
 import dev.wengert.core.Shapes;
 import dev.wengert.core.Tensor;
@@ -59,10 +60,10 @@ public final class Dropout extends Module implements Layer {
 
     /** A fresh mask of the given shape: each entry {@code 1/(1-p)} with probability {@code 1-p}, else 0. */
     public Tensor sampleMask(int... shape) {
-        int n = Shapes.size(shape);
         double keep = 1 - p;
         double scale = 1 / keep;
-        double[] m = new double[n];
+        double[] m = Allocation.doubles("dropout", shape);
+        int n = m.length;
         for (int i = 0; i < n; i++) m[i] = rng.nextDouble() < keep ? scale : 0.0;
         return Tensor.wrap(m, shape);
     }

@@ -26,6 +26,7 @@ public abstract class Init {
      * is these weights and a small positive bias (such as 0.01), so that most units start active.
      */
     public static Init normalFanIn(double bias) {
+        finite("normalFanIn bias", bias);
         return new Init() {
             @Override
             public Tensor weight(Random rng, int fanIn, int fanOut) {
@@ -44,6 +45,8 @@ public abstract class Init {
      * in training (the symmetry the notes warn about). For tests and demonstrations.
      */
     public static Init constant(double w, double b) {
+        finite("constant weight", w);
+        finite("constant bias", b);
         return new Init() {
             @Override
             public Tensor weight(Random rng, int fanIn, int fanOut) {
@@ -75,6 +78,7 @@ public abstract class Init {
 
     /** He with every bias set to {@code bias}: a small positive bias keeps ReLU units active at the start (the notes). */
     public static Init he(double bias) {
+        finite("he bias", bias);
         return new Init() {
             @Override
             public Tensor weight(Random rng, int fanIn, int fanOut) {
@@ -86,6 +90,10 @@ public abstract class Init {
                 return bias;
             }
         };
+    }
+
+    private static void finite(String what, double v) {
+        if (!Double.isFinite(v)) throw new IllegalArgumentException("init " + what + " must be finite, got " + v);
     }
 
     private static Tensor scaled(Random rng, int fanIn, int fanOut, double std) {

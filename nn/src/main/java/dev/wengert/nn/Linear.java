@@ -25,6 +25,8 @@ public final class Linear extends Module implements Layer {
     /** Weights from {@code init}, zero biases (or {@link Init#bias} of the initialiser). */
     public Linear(int in, int out, Init init, Random rng) {
         if (in <= 0 || out <= 0) throw new IllegalArgumentException("linear: sizes must be positive, got " + in + " -> " + out);
+        if (init == null) throw new NullPointerException("linear: init is null");
+        if (rng == null) throw new NullPointerException("linear: rng is null");
         this.in = in;
         this.out = out;
         this.weight = addParameter("weight", init.weight(rng, in, out));

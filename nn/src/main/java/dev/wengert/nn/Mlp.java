@@ -39,6 +39,7 @@ public final class Mlp {
     /** Appends a hidden layer of {@code units} units with the given activation. */
     public Mlp hidden(int units, Activation activation) {
         if (units <= 0) throw new IllegalArgumentException("mlp: a hidden layer needs a positive size, got " + units);
+        if (activation == null) throw new NullPointerException("mlp: the activation of hidden layer " + sizes.size() + " is null");
         sizes.add(units);
         activations.add(activation);
         return this;
@@ -51,7 +52,7 @@ public final class Mlp {
         return this;
     }
 
-    /** An activation after the output layer (sigmoid for the notes' squared-loss networks, say). */
+    /** An activation after the output layer (sigmoid for the notes' squared-loss networks, say); null for none. */
     public Mlp outputActivation(Activation activation) {
         this.outputActivation = activation;
         return this;
@@ -59,6 +60,7 @@ public final class Mlp {
 
     /** The initialiser of every linear layer (default N(0, 1/fan_in), the notes'). */
     public Mlp init(Init init) {
+        if (init == null) throw new NullPointerException("mlp: init is null");
         this.init = init;
         return this;
     }
@@ -79,6 +81,7 @@ public final class Mlp {
     /** The network, its weights drawn from {@code rng} (dropout masks from a generator seeded by it). */
     public Sequential build(Random rng) {
         if (outputs == null) throw new IllegalStateException("mlp: call output(units) before build");
+        if (rng == null) throw new NullPointerException("mlp: rng is null");
         Sequential net = new Sequential();
         int in = inputs;
         for (int l = 0; l < sizes.size(); l++) {

@@ -26,11 +26,33 @@ public abstract class Optimizer {
     private double clipNorm = Double.POSITIVE_INFINITY;
     private double lastNorm = Double.NaN;
 
-    /** An optimiser of {@code params} with learning rate η &gt; 0. */
+    /**
+     * An optimiser of {@code params} with learning rate η, finite and &gt; 0.
+     *
+     * @param params       the parameters it updates, none null
+     * @param learningRate η
+     * @throws IllegalArgumentException naming the optimiser and the rate when it is not
+     */
     protected Optimizer(List<Tensor> params, double learningRate) {
-        if (!(learningRate > 0)) throw new IllegalArgumentException("optimizer: learning rate must be positive, got " + learningRate);
+        String name = name();
+        if (params == null) throw new NullPointerException(name + ": the parameters list is null");
+        for (int i = 0; i < params.size(); i++) {
+            if (params.get(i) == null) throw new NullPointerException(name + ": parameter " + i + " is null");
+        }
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException(name + ": the learning rate must be finite and positive, got " + learningRate);
+        }
         this.params = List.copyOf(params);
         this.learningRate = learningRate;
+    }
+
+    /**
+     * The optimiser's name as its messages print it.
+     *
+     * @return the class's simple name in lower case ({@code sgd}, {@code adam})
+     */
+    protected String name() {
+        return getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** One update from the accumulated {@link Tensor#grad()} of each parameter. */
@@ -45,14 +67,15 @@ public abstract class Optimizer {
 
     /** One update from explicit gradients, one per parameter in order (null skips a parameter). */
     public void step(List<Tensor> grads) {
+        if (grads == null) throw new NullPointerException(name() + ": the gradients list is null");
         if (grads.size() != params.size()) {
-            throw new IllegalArgumentException("optimizer: " + grads.size() + " gradients for " + params.size() + " parameters");
+            throw new IllegalArgumentException(name() + ": " + grads.size() + " gradients for " + params.size() + " parameters");
         }
         double[][] g = new double[params.size()][];
         for (int i = 0; i < params.size(); i++) {
             Tensor gi = grads.get(i);
             if (gi != null && !gi.sameShape(params.get(i))) {
-                throw new ShapeException("optimizer: gradient " + i + " has shape " + Shapes.str(gi.shape())
+                throw new ShapeException(name() + ": gradient " + i + " has shape " + Shapes.str(gi.shape())
                         + ", the parameter has " + Shapes.str(params.get(i).shape()));
             }
             g[i] = gi == null ? null : gi.data();
@@ -95,21 +118,21 @@ public abstract class Optimizer {
     /** Sets the learning rate (schedules call this between steps); 0 is allowed, as at the end of a cosine schedule. */
     public void setLearningRate(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException("optimizer: learning rate must be finite and non-negative, got " + lr);
+            throw new IllegalArgumentException(name() + ": the learning rate must be finite and non-negative, got " + lr);
         }
         this.learningRate = lr;
     }
 
     /** Clamps every gradient element to {@code [-c, c]} before each update; returns this. */
     public Optimizer clipByValue(double c) {
-        if (!(c > 0)) throw new IllegalArgumentException("optimizer: clip value must be positive, got " + c);
+        if (!(c > 0)) throw new IllegalArgumentException(name() + ": the clip value must be positive, got " + c);
         this.clipValue = c;
         return this;
     }
 
     /** Rescales the gradients so that their global Euclidean norm is at most {@code maxNorm}; returns this. */
     public Optimizer clipByGlobalNorm(double maxNorm) {
-        if (!(maxNorm > 0)) throw new IllegalArgumentException("optimizer: clip norm must be positive, got " + maxNorm);
+        if (!(maxNorm > 0)) throw new IllegalArgumentException(name() + ": the clip norm must be positive, got " + maxNorm);
         this.clipNorm = maxNorm;
         return this;
     }

@@ -12,13 +12,17 @@ public interface Schedule {
 
     /** Sets the optimiser's learning rate to {@code rate(t)}. */
     default void applyTo(Optimizer optimizer, int t) {
+        if (optimizer == null) throw new NullPointerException("schedule: the optimizer is null");
         optimizer.setLearningRate(rate(t));
     }
 
     /** {@code η₀} at every step. */
     static Schedule constant(double lr) {
         check(lr, "constant");
-        return t -> lr;
+        return t -> {
+            checkStep(t, "constant");
+            return lr;
+        };
     }
 
     /** Step decay: {@code η₀ γ^{⌊t / every⌋}}, the rate multiplied by γ every {@code every} steps. */
@@ -26,7 +30,10 @@ public interface Schedule {
         check(lr, "step");
         if (!(gamma > 0 && gamma <= 1)) throw new IllegalArgumentException("schedule step: γ must be in (0, 1], got " + gamma);
         if (every <= 0) throw new IllegalArgumentException("schedule step: the period must be positive, got " + every);
-        return t -> lr * StrictMath.pow(gamma, Math.floorDiv(t, every));
+        return t -> {
+            checkStep(t, "step");
+            return lr * StrictMath.pow(gamma, Math.floorDiv(t, every));
+        };
     }
 
     /**
@@ -39,7 +46,14 @@ public interface Schedule {
             throw new IllegalArgumentException("schedule cosine: need 0 ≤ η_min ≤ η₀, got η_min = " + minLr + ", η₀ = " + lr);
         }
         if (total <= 0) throw new IllegalArgumentException("schedule cosine: total steps must be positive, got " + total);
-        return t -> t >= total ? minLr : minLr + (lr - minLr) * (1 + StrictMath.cos(Math.PI * t / total)) / 2;
+        return t -> {
+            checkStep(t, "cosine");
+            return t >= total ? minLr : minLr + (lr - minLr) * (1 + StrictMath.cos(Math.PI * t / total)) / 2;
+        };
+    }
+
+    private static void checkStep(int t, String what) {
+        if (t < 0) throw new IllegalArgumentException("schedule " + what + ": the step t must be >= 0, got " + t);
     }
 
     private static void check(double lr, String what) {

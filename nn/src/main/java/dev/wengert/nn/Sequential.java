@@ -14,11 +14,13 @@ public final class Sequential extends Module implements Layer {
 
     /** The layers in order (more can be {@link #add added}). */
     public Sequential(Layer... layers) {
+        if (layers == null) throw new NullPointerException("sequential: the layers array is null");
         for (Layer l : layers) add(l);
     }
 
     /** Appends a layer; returns this. */
     public Sequential add(Layer layer) {
+        if (layer == null) throw new NullPointerException("sequential: layer " + layers.size() + " is null");
         if (layer instanceof Module) addModule(Integer.toString(layers.size()), (Module) layer);
         layers.add(layer);
         return this;

@@ -29,15 +29,18 @@ public final class Sgd extends Optimizer {
     /**
      * @param momentum    μ in [0, 1)
      * @param nesterov    Nesterov's look-ahead (needs μ &gt; 0)
-     * @param weightDecay λ ≥ 0
+     * @param weightDecay λ ≥ 0, finite
+     * @throws IllegalArgumentException naming the hyperparameter and its value when one is out of range
      */
     public Sgd(List<Tensor> params, double learningRate, double momentum, boolean nesterov, double weightDecay) {
         super(params, learningRate);
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("sgd: momentum must be in [0, 1), got " + momentum);
         }
-        if (nesterov && momentum == 0) throw new IllegalArgumentException("sgd: Nesterov momentum needs momentum > 0");
-        if (!(weightDecay >= 0)) throw new IllegalArgumentException("sgd: weight decay must be >= 0, got " + weightDecay);
+        if (nesterov && momentum == 0) {
+            throw new IllegalArgumentException("sgd: Nesterov momentum needs momentum > 0, got " + momentum);
+        }
+        checkWeightDecay(weightDecay);
         this.momentum = momentum;
         this.nesterov = nesterov;
         this.weightDecay = weightDecay;
@@ -59,9 +62,15 @@ public final class Sgd extends Optimizer {
 
     /** Sets the weight decay λ (added to the gradient as λw); returns this. */
     public Sgd weightDecay(double lambda) {
-        if (!(lambda >= 0)) throw new IllegalArgumentException("sgd: weight decay must be >= 0, got " + lambda);
+        checkWeightDecay(lambda);
         this.weightDecay = lambda;
         return this;
+    }
+
+    private static void checkWeightDecay(double lambda) {
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("sgd: the weight decay must be finite and >= 0, got " + lambda);
+        }
     }
 
     @Override

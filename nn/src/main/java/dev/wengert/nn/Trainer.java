@@ -77,6 +77,10 @@ public final class Trainer {
     private int evalBatchSize = 1000;
 
     private Trainer(Module module, Layer net, Optimizer optimizer, LossFunction loss) {
+        if (module == null) throw new NullPointerException("trainer: the module is null");
+        if (net == null) throw new NullPointerException("trainer: the network (layer) is null");
+        if (optimizer == null) throw new NullPointerException("trainer: the optimizer is null");
+        if (loss == null) throw new NullPointerException("trainer: the loss function is null");
         this.module = module;
         this.net = net;
         this.optimizer = optimizer;
@@ -113,8 +117,15 @@ public final class Trainer {
         return this;
     }
 
-    /** A validation set, evaluated after every epoch. */
+    /**
+     * A validation set, evaluated after every epoch (null for none).
+     *
+     * @throws IllegalArgumentException when it has no examples: its loss would be NaN
+     */
     public Trainer validation(Dataset validation) {
+        if (validation != null && validation.size() == 0) {
+            throw new IllegalArgumentException("trainer: the validation set is empty; pass null for no validation");
+        }
         this.validation = validation;
         return this;
     }
@@ -128,6 +139,7 @@ public final class Trainer {
 
     /** What early stopping and the best-epoch choice watch (default: the validation loss). */
     public Trainer monitor(Monitor monitor) {
+        if (monitor == null) throw new NullPointerException("trainer: the monitor is null");
         this.monitor = monitor;
         return this;
     }
@@ -146,6 +158,7 @@ public final class Trainer {
 
     /** How outputs become class predictions for the accuracy (default {@link Metrics#argmax}). */
     public Trainer decoder(Decoder decoder) {
+        if (decoder == null) throw new NullPointerException("trainer: the decoder is null");
         this.decoder = decoder;
         return this;
     }
@@ -158,6 +171,7 @@ public final class Trainer {
 
     /** The name shown on the progress bar. */
     public Trainer name(String name) {
+        if (name == null) throw new NullPointerException("trainer: the name is null");
         this.name = name;
         return this;
     }
@@ -169,8 +183,14 @@ public final class Trainer {
         return this;
     }
 
-    /** Trains on {@code train}; returns what was recorded. */
+    /**
+     * Trains on {@code train}; returns what was recorded.
+     *
+     * @throws IllegalArgumentException when the training set has no examples (every loss would be NaN)
+     */
     public History fit(Dataset train) {
+        if (train == null) throw new NullPointerException("trainer: the training set is null");
+        if (train.size() == 0) throw new IllegalArgumentException("trainer: the training set is empty");
         History h = new History();
         long start = System.nanoTime();
         Random shuffle = new Random(seed);
@@ -271,9 +291,17 @@ public final class Trainer {
     /**
      * The loss and accuracy of {@code net} on {@code data}, in evaluation mode and without recording (the
      * module's mode is restored afterwards). Accuracy is NaN when the data have no labels.
+     *
+     * @throws IllegalArgumentException when the data have no examples
      */
     public static Evaluation evaluate(Module module, Layer net, Dataset data, LossFunction loss, Decoder decoder,
             int batchSize) {
+        if (module == null || net == null) throw new NullPointerException("trainer.evaluate: the model is null");
+        if (data == null) throw new NullPointerException("trainer.evaluate: the dataset is null");
+        if (data.size() == 0) throw new IllegalArgumentException("trainer.evaluate: the dataset is empty");
+        if (decoder == null && data.hasLabels()) {
+            throw new NullPointerException("trainer.evaluate: the decoder is null but the data have labels");
+        }
         boolean was = module.isTraining();
         module.train(false);
         double lossSum = 0;

@@ -21,7 +21,9 @@ final class Axes {
         boolean[] seen = new boolean[rank];
         for (int a : axes) {
             int n = Shapes.axis(op, a, rank);
-            if (seen[n]) throw new ShapeException(op + ": axis " + a + " is repeated in " + Shapes.str(axes));
+            if (seen[n]) {
+                throw new ShapeException(op + ": axis " + a + " is repeated in " + Shapes.str(axes) + " for rank " + rank);
+            }
             seen[n] = true;
         }
         int[] out = new int[axes.length];

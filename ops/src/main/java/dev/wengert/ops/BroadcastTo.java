@@ -15,6 +15,7 @@ final class BroadcastTo extends Primitive {
     private final int[] target;
 
     BroadcastTo(int[] target) {
+        if (target == null) throw new NullPointerException("broadcastTo: the target shape is null");
         this.target = target.clone();
     }
 
@@ -30,6 +31,7 @@ final class BroadcastTo extends Primitive {
 
     @Override
     public int[] shape(Tensor... x) {
+        Shapes.size("broadcastTo: target", target);
         if (!Shapes.broadcastsTo(x[0].shape(), target)) {
             throw new ShapeException("broadcastTo: shape " + Shapes.str(x[0].shape()) + " cannot be broadcast to "
                     + Shapes.str(target));
@@ -39,7 +41,7 @@ final class BroadcastTo extends Primitive {
 
     @Override
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
-        return Tensor.wrap(Strided.broadcast(x[0].data(), x[0].shape(), shape), shape);
+        return Tensor.wrap(Strided.broadcast("broadcastTo", x[0].data(), x[0].shape(), shape), shape);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.wengert.ops;
 
+import dev.wengert.core.Allocation;
 import dev.wengert.core.Node;
 import dev.wengert.core.Primitive;
 import dev.wengert.core.Saved;
@@ -46,7 +47,7 @@ final class Concat extends Primitive {
         int[] s0 = x[0].shape();
         int a = Shapes.axis("concat", axis, s0.length);
         int[] out = s0.clone();
-        out[a] = 0;
+        long joined = 0;
         for (int i = 0; i < x.length; i++) {
             int[] si = x[i].shape();
             boolean fits = si.length == s0.length;
@@ -55,8 +56,14 @@ final class Concat extends Primitive {
                 throw new ShapeException("concat: input " + i + " has shape " + Shapes.str(si) + ", input 0 has "
                         + Shapes.str(s0) + "; all sizes but axis " + axis + " must agree");
             }
-            out[a] += si[a];
+            joined += si[a];
         }
+        if (joined > Integer.MAX_VALUE) {
+            throw new ShapeException("concat: the sizes along axis " + axis + " add up to " + joined
+                    + ", more than 2^31 − 1 (" + x.length + " inputs of shape " + Shapes.str(s0) + " and the like)");
+        }
+        out[a] = (int) joined;
+        Shapes.size("concat", out);
         return out;
     }
 
@@ -69,7 +76,7 @@ final class Concat extends Primitive {
         int outer = 1;
         for (int i = 0; i < a; i++) outer *= shape[i];
         int row = shape[a] * inner;
-        double[] out = new double[Shapes.size(shape)];
+        double[] out = Allocation.doubles("concat", shape);
         int offset = 0;
         for (Tensor xi : x) {
             // Each input contributes one contiguous block per position of the outer axes.

@@ -1,5 +1,6 @@
 package dev.wengert.ops;
 
+import dev.wengert.core.Allocation;
 import dev.wengert.core.Node;
 import dev.wengert.core.Primitive;
 import dev.wengert.core.Saved;
@@ -26,6 +27,8 @@ final class Gather extends Primitive {
     private final int[] indexShape;
 
     Gather(int axis, int[] indices, int[] indexShape) {
+        if (indices == null) throw new NullPointerException("gather: indices is null");
+        if (indexShape == null) throw new NullPointerException("gather: the index shape is null");
         this.axis = axis;
         this.indices = indices.clone();
         this.indexShape = indexShape.clone();
@@ -34,10 +37,7 @@ final class Gather extends Primitive {
 
     /** The indices must fill the index shape exactly. */
     static void checkIndexShape(String op, int[] indices, int[] indexShape) {
-        for (int d : indexShape) {
-            if (d < 0) throw new ShapeException(op + ": index shape " + Shapes.str(indexShape) + " has a negative size");
-        }
-        int n = Shapes.size(indexShape);
+        int n = Shapes.size(op + ": index shape", indexShape);
         if (indices.length != n) {
             throw new ShapeException(op + ": " + indices.length + " indices do not fill the index shape "
                     + Shapes.str(indexShape) + " (" + n + " elements)");
@@ -82,7 +82,7 @@ final class Gather extends Primitive {
         int[] xs = x[0].shape();
         int a = Shapes.axis("gather", axis, xs.length);
         double[] src = x[0].data();
-        double[] out = new double[Shapes.size(shape)];
+        double[] out = Allocation.doubles("gather", shape);
         if (out.length == 0) return Tensor.wrap(out, shape);
         int n = xs[a];
         int inner = 1;

@@ -1,5 +1,6 @@
 package dev.wengert.ops;
 
+import dev.wengert.core.Allocation;
 import dev.wengert.core.Node;
 import dev.wengert.core.Primitive;
 import dev.wengert.core.Saved;
@@ -67,8 +68,14 @@ final class MatMul extends Primitive {
             throw new ShapeException("matmul: inner dimensions differ: " + Shapes.str(a) + (transA ? "ᵀ" : "") + " x "
                     + Shapes.str(b) + (transB ? "ᵀ" : ""));
         }
-        int[] batch = Shapes.broadcast("matmul", java.util.Arrays.copyOf(a, a.length - 2),
-                java.util.Arrays.copyOf(b, b.length - 2));
+        int[] batch;
+        try {
+            batch = Shapes.broadcast("matmul", java.util.Arrays.copyOf(a, a.length - 2),
+                    java.util.Arrays.copyOf(b, b.length - 2));
+        } catch (ShapeException e) {
+            throw new ShapeException("matmul: batch " + e.getMessage().substring("matmul: ".length()) + " in "
+                    + Shapes.str(a) + " x " + Shapes.str(b));
+        }
         int[] out = java.util.Arrays.copyOf(batch, batch.length + 2);
         out[batch.length] = m;
         out[batch.length + 1] = n;
@@ -85,7 +92,7 @@ final class MatMul extends Primitive {
         int k = transA ? a[a.length - 2] : a[a.length - 1];
         int lda = a[a.length - 1];
         int ldb = b[b.length - 1];
-        double[] c = new double[Shapes.size(shape)];
+        double[] c = Allocation.doubles("matmul", shape);
         int batches = c.length == 0 ? 0 : c.length / (m * n);
         if (batches == 1 && a.length == 2 && b.length == 2) {
             Gemm.gemm(transA, transB, m, n, k, 1.0, x[0].data(), 0, lda, x[1].data(), 0, ldb, 0.0, c, 0, n);

@@ -20,7 +20,15 @@ public final class Ops {
 
     /** Applies any primitive, built-in or {@link CustomOp user-defined}. */
     public static Tensor apply(Primitive op, Tensor... inputs) {
+        if (op == null) throw new NullPointerException("apply: the op is null");
+        if (inputs == null) throw new NullPointerException(op.name() + ": the inputs array is null");
         return op.apply(inputs);
+    }
+
+    /** x itself, or the message the engine gives a null input, for facades that look at x before applying. */
+    private static Tensor input(String op, int i, Tensor x) {
+        if (x == null) throw new NullPointerException(op + ": input " + i + " is null");
+        return x;
     }
 
     // ---------------------------------------------------------------- elementwise, binary
@@ -195,6 +203,8 @@ public final class Ops {
 
     /** {@code op(a) op(b)}, op transposing the last two axes when its flag is set, without copying. */
     public static Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
+        input("matmul", 0, a);
+        input("matmul", 1, b);
         boolean rowVector = a.rank() == 1;
         boolean colVector = b.rank() == 1;
         if (a.rank() == 0 || b.rank() == 0) {
@@ -203,8 +213,18 @@ public final class Ops {
         }
         Tensor a2 = rowVector ? reshape(a, 1, a.dim(0)) : a;
         Tensor b2 = colVector ? reshape(b, b.dim(0), 1) : b;
-        Tensor c = MatMul.of(transA && !rowVector, transB && !colVector).apply(a2, b2);
-        if (!rowVector && !colVector) return c;
+        if (!rowVector && !colVector) return MatMul.of(transA, transB).apply(a2, b2);
+        Tensor c;
+        try {
+            c = MatMul.of(transA && !rowVector, transB && !colVector).apply(a2, b2);
+        } catch (ShapeException e) {
+            // The message shows the promoted shapes; say which shapes the caller gave.
+            ShapeException named = new ShapeException(e.getMessage() + " (promoted from the vector"
+                    + (rowVector && colVector ? "s " : " operand of ") + Shapes.str(a.shape()) + " x "
+                    + Shapes.str(b.shape()) + ")");
+            named.initCause(e);
+            throw named;
+        }
         int[] s = c.shape();
         int drop = (rowVector ? 1 : 0) + (colVector ? 1 : 0);
         int[] out = new int[s.length - drop];
@@ -221,13 +241,14 @@ public final class Ops {
 
     /** The same elements in a new shape (one size may be -1). */
     public static Tensor reshape(Tensor x, int... shape) {
-        if (x.hasShape(shape)) return x;
+        if (shape == null) throw new NullPointerException("reshape: the target shape is null");
+        if (input("reshape", 0, x).hasShape(shape)) return x;
         return new Reshape(shape).apply(x);
     }
 
     /** Swaps the last two axes. */
     public static Tensor transpose(Tensor x) {
-        int r = x.rank();
+        int r = input("transpose", 0, x).rank();
         if (r < 2) throw new ShapeException("transpose: needs rank >= 2, got " + Shapes.str(x.shape()));
         int[] perm = new int[r];
         for (int i = 0; i < r; i++) perm[i] = i;
@@ -243,19 +264,21 @@ public final class Ops {
 
     /** x repeated along broadcast axes to {@code shape}. */
     public static Tensor broadcastTo(Tensor x, int... shape) {
-        if (x.hasShape(shape)) return x;
+        if (shape == null) throw new NullPointerException("broadcastTo: the target shape is null");
+        if (input("broadcastTo", 0, x).hasShape(shape)) return x;
         return new BroadcastTo(shape).apply(x);
     }
 
     /** The unbroadcast: x summed down to {@code shape}, which must broadcast to x's shape. */
     public static Tensor sumTo(Tensor x, int... shape) {
-        if (x.hasShape(shape)) return x;
+        if (shape == null) throw new NullPointerException("sumTo: the target shape is null");
+        if (input("sumTo", 0, x).hasShape(shape)) return x;
         return new SumTo(shape).apply(x);
     }
 
     /** A new axis of size 1 at {@code axis}. */
     public static Tensor expandDims(Tensor x, int axis) {
-        int[] s = x.shape();
+        int[] s = input("expandDims", 0, x).shape();
         int a = Shapes.axis("expandDims", axis, s.length + 1);
         int[] out = new int[s.length + 1];
         System.arraycopy(s, 0, out, 0, a);
@@ -266,7 +289,7 @@ public final class Ops {
 
     /** Removes the size-1 axis {@code axis}. */
     public static Tensor squeeze(Tensor x, int axis) {
-        int[] s = x.shape();
+        int[] s = input("squeeze", 0, x).shape();
         int a = Shapes.axis("squeeze", axis, s.length);
         if (s[a] != 1) throw new ShapeException("squeeze: axis " + axis + " of " + Shapes.str(s) + " has size " + s[a]);
         int[] out = new int[s.length - 1];
@@ -287,12 +310,15 @@ public final class Ops {
 
     /** The tensors joined along {@code axis}; all other sizes must agree. */
     public static Tensor concat(int axis, Tensor... xs) {
+        if (xs == null) throw new NullPointerException("concat: the tensors array is null");
         return new Concat(axis).apply(xs);
     }
 
     /** The tensors (of one shape) stacked along a new axis {@code axis}. */
     public static Tensor stack(int axis, Tensor... xs) {
+        if (xs == null) throw new NullPointerException("stack: the tensors array is null");
         if (xs.length == 0) throw new IllegalArgumentException("stack: no tensors");
+        for (int i = 0; i < xs.length; i++) input("stack", i, xs[i]);
         Tensor[] expanded = new Tensor[xs.length];
         for (int i = 0; i < xs.length; i++) {
             if (!xs[i].sameShape(xs[0])) {
@@ -306,6 +332,7 @@ public final class Ops {
 
     /** NumPy's {@code take}: the slices of x at {@code indices} along {@code axis} (indices may repeat). */
     public static Tensor gather(Tensor x, int axis, int... indices) {
+        if (indices == null) throw new NullPointerException("gather: indices is null");
         return new Gather(axis, indices, new int[] {indices.length}).apply(x);
     }
 
@@ -366,12 +393,12 @@ public final class Ops {
 
     /** The smallest element, as {@code -max(-x)}. */
     public static Tensor min(Tensor x) {
-        return neg(max(neg(x)));
+        return neg(max(neg(input("min", 0, x))));
     }
 
     /** The minimum over {@code axes}, as {@code -max(-x, axes)}. */
     public static Tensor min(Tensor x, int... axes) {
-        return neg(max(neg(x), axes));
+        return neg(max(neg(input("min", 0, x)), axes));
     }
 
     /**
@@ -444,7 +471,8 @@ public final class Ops {
 
     /** A constant 0/1 tensor: 1 where {@code test} holds for x's element. Not differentiable. */
     public static Tensor mask(Tensor x, DoublePredicate test) {
-        double[] d = x.data();
+        if (test == null) throw new NullPointerException("mask: the test is null");
+        double[] d = input("mask", 0, x).data();
         double[] m = new double[d.length];
         for (int i = 0; i < d.length; i++) m[i] = test.test(d[i]) ? 1.0 : 0.0;
         return Tensor.wrap(m, x.shape());

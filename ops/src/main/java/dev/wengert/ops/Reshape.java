@@ -16,6 +16,7 @@ final class Reshape extends Primitive {
     private final int[] requested;
 
     Reshape(int[] shape) {
+        if (shape == null) throw new NullPointerException("reshape: the target shape is null");
         this.requested = shape.clone();
     }
 
@@ -41,7 +42,8 @@ final class Reshape extends Primitive {
             } else if (s[i] < 0) {
                 throw new ShapeException("reshape: negative size in " + Shapes.str(requested));
             } else {
-                known *= s[i];
+                // Saturating: past 2^31 − 1 no input matches, and 2^64 must not wrap round to an empty size.
+                known = Math.min(known * s[i], 1L << 40);
             }
         }
         int n = x[0].size();
@@ -53,7 +55,19 @@ final class Reshape extends Primitive {
             s[infer] = (int) (n / known);
         } else if (known != n) {
             throw new ShapeException("reshape: cannot reshape " + Shapes.str(x[0].shape()) + " (" + n
-                    + " elements) to " + Shapes.str(requested) + " (" + known + " elements)");
+                    + " elements) to " + Shapes.str(requested) + " (" + (known == 1L << 40 ? "more than 2^31 − 1"
+                    : Long.toString(known)) + " elements)");
+        }
+        // An empty shape must still be a valid one: its nonzero sizes must multiply to at most 2^31 − 1.
+        return n == 0 ? validEmpty(s, x[0].shape()) : s;
+    }
+
+    private int[] validEmpty(int[] s, int[] from) {
+        try {
+            Shapes.size(s);
+        } catch (ShapeException e) {
+            throw new ShapeException("reshape: cannot reshape " + Shapes.str(from) + " (0 elements) to "
+                    + Shapes.str(requested) + ": " + e.getMessage());
         }
         return s;
     }

@@ -1,5 +1,6 @@
 package dev.wengert.ops;
 
+import dev.wengert.core.Allocation;
 import dev.wengert.core.Node;
 import dev.wengert.core.Primitive;
 import dev.wengert.core.Saved;
@@ -49,7 +50,13 @@ final class ScatterAdd extends Primitive {
             throw new ShapeException("scatterAdd: input of shape " + Shapes.str(xs) + " has fewer axes than the index "
                     + "shape " + Shapes.str(indexShape));
         }
-        return Shapes.axis("scatterAdd", axis, xs.length - ir + 1);
+        int rank = xs.length - ir + 1;
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank) {
+            throw new ShapeException("scatterAdd: axis " + axis + " is out of range for the output's rank " + rank
+                    + " (input of shape " + Shapes.str(xs) + ", index shape " + Shapes.str(indexShape) + ")");
+        }
+        return a;
     }
 
     @Override
@@ -75,7 +82,7 @@ final class ScatterAdd extends Primitive {
     public Tensor forward(Tensor[] x, int[] shape, Saved saved) {
         int a = axis(x[0].shape());
         double[] src = x[0].data();
-        double[] out = new double[Shapes.size(shape)];
+        double[] out = Allocation.doubles("scatterAdd", shape);
         if (src.length == 0) return Tensor.wrap(out, shape);
         int inner = 1;
         for (int i = a + 1; i < shape.length; i++) inner *= shape[i];

@@ -1,5 +1,6 @@
 package dev.wengert.ops;
 
+import dev.wengert.core.Allocation;
 import dev.wengert.core.Node;
 import dev.wengert.core.Primitive;
 import dev.wengert.core.Saved;
@@ -48,7 +49,8 @@ final class Slice extends Primitive {
                     + n + " (shape " + Shapes.str(xs) + "); after counting negative bounds from the end, "
                     + "0 <= start <= end <= " + n + " must hold");
         }
-        return new Range(a, s, e, (e - s + step - 1) / step, n);
+        // ceil((e - s) / step) in long: e - s + step - 1 overflows an int for steps near 2^31.
+        return new Range(a, s, e, (int) (((long) e - s + step - 1) / step), n);
     }
 
     @Override
@@ -80,7 +82,7 @@ final class Slice extends Primitive {
         int outer = src.length == 0 ? 0 : src.length / (r.size() * inner);
         int m = r.count();
         int n = r.size();
-        double[] out = new double[Shapes.size(shape)];
+        double[] out = Allocation.doubles("slice", shape);
         if (m == 0 || inner == 0) return Tensor.wrap(out, shape);
         for (int o = 0; o < outer; o++) {
             int from = (o * n + r.start()) * inner;

@@ -1,5 +1,6 @@
 package dev.wengert.ops;
 
+import dev.wengert.core.Allocation;
 import dev.wengert.core.Shapes;
 import dev.wengert.core.Tensor;
 import java.util.function.DoubleBinaryOperator;
@@ -31,8 +32,8 @@ final class Strided {
      * loop the JIT compiles for that op alone.
      */
     static double[] map2(double[] a, int[] sa, double[] b, int[] sb, int[] so, BinaryElementwise op) {
-        int n = Shapes.size(so);
-        double[] out = new double[n];
+        double[] out = Allocation.doubles(op.name(), so);
+        int n = out.length;
         if (a.length == n && b.length == n) {
             op.row(a, 0, 1, b, 0, 1, out, 0, n);
             return out;
@@ -95,10 +96,10 @@ final class Strided {
         });
     }
 
-    /** {@code src} of shape {@code s} repeated along broadcast axes to shape {@code t}. */
-    static double[] broadcast(double[] src, int[] s, int[] t) {
-        int n = Shapes.size(t);
-        double[] out = new double[n];
+    /** {@code src} of shape {@code s} repeated along broadcast axes to shape {@code t}, for the op {@code op}. */
+    static double[] broadcast(String op, double[] src, int[] s, int[] t) {
+        double[] out = Allocation.doubles(op, t);
+        int n = out.length;
         if (src.length == n) {
             System.arraycopy(src, 0, out, 0, n);
             return out;

@@ -16,6 +16,7 @@ final class SumTo extends Primitive {
     private final int[] target;
 
     SumTo(int[] target) {
+        if (target == null) throw new NullPointerException("sumTo: the target shape is null");
         this.target = target.clone();
     }
 

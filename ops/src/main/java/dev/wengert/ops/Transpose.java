@@ -16,6 +16,7 @@ final class Transpose extends Primitive {
     private final int[] perm;
 
     Transpose(int[] perm) {
+        if (perm == null) throw new NullPointerException("transpose: the permutation is null");
         this.perm = perm.clone();
     }
 

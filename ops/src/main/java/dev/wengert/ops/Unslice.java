@@ -1,5 +1,6 @@
 package dev.wengert.ops;
 
+import dev.wengert.core.Allocation;
 import dev.wengert.core.Node;
 import dev.wengert.core.Primitive;
 import dev.wengert.core.Saved;
@@ -60,7 +61,7 @@ final class Unslice extends Primitive {
         int a = Shapes.axis("unslice", axis, xs.length);
         int m = xs[a];
         double[] src = x[0].data();
-        double[] out = new double[Shapes.size(shape)];
+        double[] out = Allocation.doubles("unslice", shape);
         if (src.length == 0) return Tensor.wrap(out, shape);
         int inner = 1;
         for (int i = a + 1; i < xs.length; i++) inner *= xs[i];

@@ -15,6 +15,7 @@ final class Where extends Primitive {
     private final Tensor cond;
 
     Where(Tensor cond) {
+        if (cond == null) throw new NullPointerException("where: the condition is null");
         this.cond = cond.detach();
     }
 
@@ -35,7 +36,8 @@ final class Where extends Primitive {
             return Shapes.broadcast("where", cond.shape(), ab);
         } catch (dev.wengert.core.ShapeException e) {
             throw new dev.wengert.core.ShapeException("where: condition of shape " + Shapes.str(cond.shape())
-                    + " does not broadcast with the values' shape " + Shapes.str(ab));
+                    + " does not broadcast with the values' shape " + Shapes.str(ab) + " (a " + Shapes.str(x[0].shape())
+                    + ", b " + Shapes.str(x[1].shape()) + ")");
         }
     }
 
@@ -45,9 +47,9 @@ final class Where extends Primitive {
     }
 
     private Tensor select(Tensor a, Tensor b, int[] shape) {
-        double[] c = Strided.broadcast(cond.data(), cond.shape(), shape);
-        double[] av = Strided.broadcast(a.data(), a.shape(), shape);
-        double[] bv = Strided.broadcast(b.data(), b.shape(), shape);
+        double[] c = Strided.broadcast("where", cond.data(), cond.shape(), shape);
+        double[] av = Strided.broadcast("where", a.data(), a.shape(), shape);
+        double[] bv = Strided.broadcast("where", b.data(), b.shape(), shape);
         for (int i = 0; i < c.length; i++) c[i] = c[i] != 0 ? av[i] : bv[i];
         return Tensor.wrap(c, shape);
     }

@@ -26,7 +26,7 @@ final class Ref {
             int da = i < r - a.length ? 1 : a[i - (r - a.length)];
             int db = i < r - b.length ? 1 : b[i - (r - b.length)];
             if (da != db && da != 1 && db != 1) throw new IllegalArgumentException("no broadcast");
-            s[i] = Math.max(da, db);
+            s[i] = da == 1 ? db : da; // not max: 0 and 1 broadcast to 0
         }
         return s;
     }

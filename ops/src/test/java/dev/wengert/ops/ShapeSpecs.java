@@ -209,6 +209,9 @@ final class ShapeSpecs {
     static Tensor refMatmul(Tensor a, Tensor b, boolean ta, boolean tb) {
         boolean va = a.rank() == 1;
         boolean vb = b.rank() == 1;
+        // As the facade: a vector is a row on the left, a column on the right, and is not transposed.
+        ta = ta && !va;
+        tb = tb && !vb;
         int[] sa = va ? new int[] {1, a.dim(0)} : a.shape();
         int[] sb = vb ? new int[] {b.dim(0), 1} : b.shape();
         Tensor a2 = Tensor.wrap(a.toArray(), sa);

@@ -337,7 +337,7 @@ final class StructuredSpecs {
     /** The positions a slice selects, by Python's definition. */
     private static int[] positions(int start, int end, int step) {
         List<Integer> p = new ArrayList<>();
-        for (int i = start; i < end; i += step) p.add(i);
+        for (long i = start; i < end; i += step) p.add((int) i); // long: i + step may pass 2^31 − 1
         return p.stream().mapToInt(Integer::intValue).toArray();
     }
 
@@ -547,9 +547,17 @@ final class StructuredSpecs {
             int[] idx = indices(rng, Shapes.size(is), ys[a]);
             ScatterAdd op = new ScatterAdd(axis, idx, is, ys[a]);
             Tensor g = Gen.tensor(rng, replaceAxis(ys, a, is));
+            int size = ys[a];
             return new OpCase(spec, "axis " + axis + ", indices " + Arrays.toString(idx) + " shaped " + Shapes.str(is)
-                    + ", size " + ys[a], new Tensor[] {g}, in -> op.apply(in[0]),
-                    in -> refScatterAdd(in[0], a, idx, is, ys));
+                    + ", size " + size, new Tensor[] {g}, in -> op.apply(in[0]), in -> {
+                        // The output's shape from the input's, so that inputs of other shapes have a reference too.
+                        int[] gs = in[0].shape();
+                        int rank = gs.length - is.length + 1;
+                        int ay = axis < 0 ? axis + rank : axis;
+                        int[] out = new int[rank];
+                        for (int d = 0; d < rank; d++) out[d] = d < ay ? gs[d] : d == ay ? size : gs[d - 1 + is.length];
+                        return refScatterAdd(in[0], ay, idx, is, out);
+                    });
         }).special("repeats add up, unnamed positions stay 0", vec(1, 2, 4),
                 x -> new ScatterAdd(0, new int[] {3, 0, 3}, new int[] {3}, 4).apply(x[0]), new double[] {2, 0, 0, 5},
                 new double[] {1, 1, 1});

@@ -23,7 +23,7 @@ public final class Bptt {
      * starting from {@code s0} (null: the zero state). Steps are numbered from 0 for the loss.
      */
     public static SequenceGradient gradient(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss) {
-        checkInputs("bptt", net, xs);
+        checkInputs("bptt", net, xs, loss);
         return segment(net, s0 == null ? net.initialState(xs[0].dim(0)) : s0, xs, 0, xs.length, loss, null);
     }
 
@@ -96,7 +96,14 @@ public final class Bptt {
         return out;
     }
 
+    /** {@link #checkInputs(String, RecurrentNet, Tensor[])} and a loss that is not null. */
+    static void checkInputs(String what, RecurrentNet net, Tensor[] xs, StepLoss loss) {
+        checkInputs(what, net, xs);
+        if (loss == null) throw new NullPointerException(what + ": the loss is null");
+    }
+
     static void checkInputs(String what, RecurrentNet net, Tensor[] xs) {
+        if (net == null) throw new NullPointerException(what + ": the network is null");
         if (xs == null || xs.length == 0) throw new IllegalArgumentException(what + ": empty sequence");
         int m = net.cell().inputSize();
         int batch = xs[0].rank() == 2 ? xs[0].dim(0) : -1;

@@ -25,11 +25,16 @@ public abstract class Cell extends Module {
     private final int inputSize;
     private final int hiddenSize;
 
+    /**
+     * A cell reading {@code inputSize} features with {@code hiddenSize} units.
+     *
+     * @param inputSize  the number of input features m
+     * @param hiddenSize the number of units n
+     * @throws IllegalArgumentException naming the cell and the size when a size is not positive
+     */
     protected Cell(int inputSize, int hiddenSize) {
-        if (inputSize <= 0 || hiddenSize <= 0) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": sizes must be positive, got input "
-                    + inputSize + ", hidden " + hiddenSize);
-        }
+        positive(getClass().getSimpleName(), "input", inputSize);
+        positive(getClass().getSimpleName(), "hidden", hiddenSize);
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
     }
@@ -132,6 +137,32 @@ public abstract class Cell extends Module {
             }
         }
         return batch;
+    }
+
+    /**
+     * {@code size} when it is positive, for constructors that must check it before they allocate.
+     *
+     * @param cell the cell's name, for the message
+     * @param what which size ({@code "hidden"}, {@code "input"})
+     * @param size the size
+     * @return size
+     * @throws IllegalArgumentException {@code "RnnCell: the hidden size must be positive, got 0"}
+     */
+    protected static int positive(String cell, String what, int size) {
+        if (size <= 0) throw new IllegalArgumentException(cell + ": the " + what + " size must be positive, got " + size);
+        return size;
+    }
+
+    /**
+     * {@code rng} when it is not null.
+     *
+     * @param cell the cell's name, for the message
+     * @param rng  the random generator
+     * @return rng
+     */
+    protected static java.util.Random nonNull(String cell, java.util.Random rng) {
+        if (rng == null) throw new NullPointerException(cell + ": rng is null");
+        return rng;
     }
 
     /** N(0, 1/fanIn) entries of shape {@code [out, in]}: the notes' initialisation, rows per unit. */

@@ -66,12 +66,13 @@ public final class CheckpointedBptt {
 
     /** Checkpointed BPTT with segments of {@code ⌈√T⌉} steps. */
     public static Result gradient(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss) {
+        Bptt.checkInputs("checkpointed bptt", net, xs, loss);
         return gradient(net, s0, xs, loss, (int) Math.ceil(Math.sqrt(xs.length)));
     }
 
     /** Checkpointed BPTT with segments of {@code segment} steps. */
     public static Result gradient(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss, int segment) {
-        Bptt.checkInputs("checkpointed bptt", net, xs);
+        Bptt.checkInputs("checkpointed bptt", net, xs, loss);
         if (segment < 1) throw new IllegalArgumentException("checkpointed bptt: segment must be at least 1, got " + segment);
         int T = xs.length;
         int nseg = (T + segment - 1) / segment;

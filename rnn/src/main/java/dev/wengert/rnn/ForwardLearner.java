@@ -45,6 +45,7 @@ public abstract class ForwardLearner {
     private int steps;
 
     protected ForwardLearner(RecurrentNet net, int batch) {
+        if (net == null) throw new NullPointerException(getClass().getSimpleName() + ": the network is null");
         if (batch < 1) throw new IllegalArgumentException(getClass().getSimpleName() + ": batch must be positive, got " + batch);
         this.net = net;
         this.cell = net.cell();
@@ -52,9 +53,15 @@ public abstract class ForwardLearner {
         long pl = net.cellParameterCount();
         if (pl > Integer.MAX_VALUE - 8) {
             throw new MemoryGuard.InsufficientMemoryException(getClass().getSimpleName() + ": " + cell.name() + " has p = "
-                    + pl + " parameters, more than a Java array holds", pl * 8, MemoryGuard.availableBytes());
+                    + pl + " parameters, more than a Java array holds", getClass().getSimpleName(), pl, pl * 8,
+                    MemoryGuard.availableBytes());
         }
         this.p = (int) pl;
+        if ((double) batch * cell.stateSize() > dev.wengert.core.Allocation.MAX_ARRAY) {
+            throw new MemoryGuard.InsufficientMemoryException(getClass().getSimpleName() + ": the state of batch " + batch
+                    + " × " + cell.stateSize() + " has more elements than a Java array holds", getClass().getSimpleName(),
+                    (long) batch * cell.stateSize(), 8L * batch * cell.stateSize(), MemoryGuard.availableBytes());
+        }
         this.params = net.parameters();
         this.cellParams = cell.params();
         this.readoutParams = net.readoutParameters();
@@ -66,11 +73,73 @@ public abstract class ForwardLearner {
     }
 
     /**
+     * The bytes the memory guard counted for this learner when it was made: the buffers it keeps (its
+     * influence matrix or approximation, {@link #stateBytes()}), what every learner keeps (the gradient sums,
+     * the states), and every temporary of one step (tangents or products, the step gradient, the readout's
+     * and the loss's tape, the packing buffers of matrix products).
+     *
+     * @return the bytes counted
+     */
+    public final long workingSetBytes() {
+        return workingSet;
+    }
+
+    private long workingSet;
+
+    /** Temporaries of the readout and the loss per element of a step's output and state, a generous allowance. */
+    static final double LOSS_TEMPORARIES = 16;
+    /** Small objects of a step's bookkeeping (tensors, tape nodes): 1 MiB of doubles. */
+    static final double BOOKKEEPING = 1 << 17;
+
+    /**
+     * The memory guard of a learner about to allocate {@code buffers} doubles that it keeps and whose steps
+     * allocate {@code temporaries} doubles more, its largest array holding {@code largestArray}: adds what
+     * every learner keeps and allocates per step, records the sum ({@link #workingSetBytes()}), and refuses up
+     * front when it does not fit ({@link MemoryGuard#require}). Call it before allocating anything large.
+     *
+     * @param what         the learner, as messages name it
+     * @param sizes        its sizes, described
+     * @param buffers      the doubles it keeps
+     * @param temporaries  the doubles a step allocates besides
+     * @param largestArray the doubles of its largest array
+     */
+    protected final void requireMemory(String what, String sizes, double buffers, double temporaries,
+            double largestArray) {
+        double readout = net.parameterCount() - p;
+        int outputs = net.readout() == null ? cell.hiddenSize() : net.readout().outFeatures();
+        double common = 3.0 * (p + readout) + 4.0 * batch * cell.stateSize()
+                + LOSS_TEMPORARIES * batch * ((double) cell.stateSize() + outputs) + BOOKKEEPING;
+        double total = buffers + temporaries + common;
+        workingSet = (long) Math.min(8.0 * total, Long.MAX_VALUE);
+        MemoryGuard.require(what, sizes + String.format(java.util.Locale.ROOT, " (working set: %s of buffers, %s of "
+                + "one step's temporaries, %s kept by every learner)", MemoryGuard.bytes(8 * buffers),
+                MemoryGuard.bytes(8 * temporaries), MemoryGuard.bytes(8 * common)), total, largestArray);
+    }
+
+    /** The doubles of the packing buffers that {@code threads} threads keep for matrix products. */
+    static double packing(int threads) {
+        return (double) threads * dev.wengert.ops.kernel.Gemm.packingDoublesPerThread();
+    }
+
+    /**
+     * The elements of all the values one step of {@code cell} computes for one sequence, by recording a step
+     * at batch 1: the unit of the temporaries of a step in forward or reverse mode.
+     */
+    static double stepOutputsPerSequence(Cell cell) {
+        try (Tape tape = Tape.open()) {
+            cell.step(cell.initialState(1), Tensor.zeros(1, cell.inputSize()));
+            return tape.retainedBytes() / 8.0;
+        }
+    }
+
+    /**
      * Advances one step with input {@code x} ({@code [batch, m]}), computes ℓ_t = {@code loss.at(t, y_t)}
      * and the step's gradient (estimate) with the current parameters; returns ℓ_t (0 when step t has no
      * loss).
      */
     public final double step(int t, Tensor x, StepLoss loss) {
+        if (x == null) throw new NullPointerException(getClass().getSimpleName() + ".step: x_" + t + " is null");
+        if (loss == null) throw new NullPointerException(getClass().getSimpleName() + ".step: the loss is null");
         if (!x.hasShape(batch, cell.inputSize())) {
             throw new ShapeException(getClass().getSimpleName() + ".step: x_" + t + " has shape " + Shapes.str(x.shape())
                     + ", expected [" + batch + "," + cell.inputSize() + "]");
@@ -208,6 +277,9 @@ public abstract class ForwardLearner {
                     + " state parts, the cell has " + sizes.length);
         }
         for (int i = 0; i < sizes.length; i++) {
+            if (fresh[i] == null) {
+                throw new NullPointerException(getClass().getSimpleName() + ".reset: state part " + i + " is null");
+            }
             if (!fresh[i].hasShape(batch, sizes[i])) {
                 throw new ShapeException(getClass().getSimpleName() + ".reset: state part " + i + " has shape "
                         + Shapes.str(fresh[i].shape()) + ", expected [" + batch + "," + sizes[i] + "]");
@@ -244,7 +316,8 @@ public abstract class ForwardLearner {
 
     /** Runs a learner over a whole sequence from the zero state and returns the summed gradient. */
     public static SequenceGradient run(ForwardLearner learner, Tensor[] xs, StepLoss loss) {
-        Bptt.checkInputs(learner.getClass().getSimpleName(), learner.net, xs);
+        if (learner == null) throw new NullPointerException("run: the learner is null");
+        Bptt.checkInputs(learner.getClass().getSimpleName(), learner.net, xs, loss);
         learner.reset(null);
         learner.zeroGradient();
         for (int t = 0; t < xs.length; t++) learner.step(t, xs[t], loss);

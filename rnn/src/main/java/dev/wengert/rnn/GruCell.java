@@ -27,6 +27,7 @@ public final class GruCell extends Cell {
     /** Weights from N(0, 1/fan_in), zero biases. */
     public GruCell(int inputSize, int hiddenSize, Random rng) {
         super(inputSize, hiddenSize);
+        nonNull("GruCell", rng);
         for (String g : GATES) {
             addParameter("W_" + g + "h", normalRows(rng, hiddenSize, hiddenSize));
             addParameter("W_" + g + "x", normalRows(rng, hiddenSize, inputSize));

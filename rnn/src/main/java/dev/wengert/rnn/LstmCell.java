@@ -40,6 +40,10 @@ public final class LstmCell extends Cell {
      */
     public LstmCell(int inputSize, int hiddenSize, double forgetBias, Random rng) {
         super(inputSize, hiddenSize);
+        if (!Double.isFinite(forgetBias)) {
+            throw new IllegalArgumentException("LstmCell: the forget bias must be finite, got " + forgetBias);
+        }
+        nonNull("LstmCell", rng);
         int n = hiddenSize;
         for (int g = 0; g < 4; g++) {
             wh[g] = addParameter("W_" + GATES[g] + "h", normalRows(rng, n, n));
@@ -71,6 +75,7 @@ public final class LstmCell extends Cell {
      * {@code W^{f,h}, W^{f,x}, b_f, W^{i,h}, W^{i,x}, b_i, W^{o,h}, W^{o,x}, b_o, W^{c,h}, W^{c,x}, b_c}.
      */
     public static LstmCell scalar(double... w) {
+        if (w == null) throw new NullPointerException("LstmCell.scalar: the weights are null");
         if (w.length != 12) throw new IllegalArgumentException("LstmCell.scalar: needs 12 numbers, got " + w.length);
         Tensor[] wh = new Tensor[4];
         Tensor[] wx = new Tensor[4];
@@ -84,9 +89,19 @@ public final class LstmCell extends Cell {
     }
 
     private static int[] checked(Tensor[] wh, Tensor[] wx, Tensor[] b) {
+        if (wh == null || wx == null || b == null) {
+            throw new NullPointerException("LstmCell: the " + (wh == null ? "W_gh" : wx == null ? "W_gx" : "b_g")
+                    + " array is null");
+        }
         if (wh.length != 4 || wx.length != 4 || b.length != 4) {
             throw new IllegalArgumentException("LstmCell: needs 4 gates (f, i, o, c) of each of W_gh, W_gx, b_g; got "
                     + wh.length + ", " + wx.length + ", " + b.length);
+        }
+        for (int g = 0; g < 4; g++) {
+            String gate = GATES[g];
+            if (wh[g] == null) throw new NullPointerException("LstmCell: W_" + gate + "h is null");
+            if (wx[g] == null) throw new NullPointerException("LstmCell: W_" + gate + "x is null");
+            if (b[g] == null) throw new NullPointerException("LstmCell: b_" + gate + " is null");
         }
         int n = wh[0].rank() == 2 ? wh[0].dim(0) : -1;
         int m = wx[0].rank() == 2 ? wx[0].dim(1) : -1;

@@ -1,5 +1,6 @@
 package dev.wengert.rnn;
 
+import dev.wengert.core.Allocation;
 import dev.wengert.core.Tensor;
 import dev.wengert.ops.kernel.Gemm;
 import java.util.Locale;
@@ -64,15 +65,19 @@ public final class LstmRtrl extends ForwardLearner {
         this.n = lc.hiddenSize();
         this.m = lc.inputSize();
         this.block = n * n + n * m + n;
-        this.cols = Math.multiplyExact(batch, p);
+        // In double until the guard has refused what does not fit: batch · p overflows an int for large batches.
+        double wide = (double) batch * p;
         this.panel = panelWidth(4 * n, n);
-        int panels = (cols + panel - 1) / panel;
-        this.tasks = 4.0 * n * n * cols < 2e5 ? 1 : Math.min(threads, panels);
-        MemoryGuard.require("rtrl (fast, LSTM)", String.format(Locale.ROOT,
-                "%s, batch %d: two influence matrices (h and c) of n × batch·p = %d × %d (p = 4(n² + nm + n) = %d)",
-                lc.name(), batch, n, cols, p), 2.0 * n * cols + cols + (double) tasks * 4 * n * panel, (double) n * cols);
-        this.hInf = new double[Math.multiplyExact(n, cols)];
-        this.cInf = new double[Math.multiplyExact(n, cols)];
+        double panels = Math.ceil(wide / panel);
+        this.tasks = 4.0 * n * n * wide < 2e5 ? 1 : (int) Math.min(threads, panels);
+        requireMemory("rtrl (fast, LSTM)", String.format(Locale.ROOT,
+                "%s, batch %d: two influence matrices (h and c) of n × batch·p = %d × %.0f (p = 4(n² + nm + n) = %d)",
+                lc.name(), batch, n, wide, p),
+                2.0 * n * wide + wide + (double) tasks * 4 * n * panel + 4.0 * n * n + 6.0 * batch * n,
+                2.0 * batch * n + packing(tasks + dev.wengert.ops.kernel.Gemm.threads()), (double) n * wide);
+        this.cols = batch * p;
+        this.hInf = Allocation.doubles("rtrl", "the influence matrix of h", (long) n * cols);
+        this.cInf = Allocation.doubles("rtrl", "the influence matrix of c", (long) n * cols);
         this.colGrad = new double[cols];
         this.tmp = new double[tasks][4 * n * panel];
         this.wh = new double[4 * n * n];

@@ -1,5 +1,7 @@
 package dev.wengert.rnn;
 
+import dev.wengert.core.Allocation;
+import dev.wengert.core.AllocationException;
 import java.util.Locale;
 
 /**
@@ -7,72 +9,81 @@ import java.util.Locale;
  * carries an influence matrix {@code ∂s_t/∂θ} of {@code stateSize × p} doubles per sequence of the batch
  * (p = the cell's parameter count, about n² per gate), so a hidden size that BPTT handles easily can
  * need hundreds of gigabytes: this check turns an {@link OutOfMemoryError} halfway through into a
- * clear message up front.
+ * clear message up front. Each learner counts its working set, not only its influence matrix: the
+ * buffers it keeps, what every learner keeps, and every temporary of one step
+ * ({@link ForwardLearner#workingSetBytes()}).
  */
 public final class MemoryGuard {
     private MemoryGuard() {}
 
-    /** Thrown when a learner's buffers would not fit in the heap; the message gives sizes, bytes and heap. */
-    public static final class InsufficientMemoryException extends IllegalStateException {
+    /**
+     * Thrown when a learner's working set would not fit in the heap; the message gives sizes, bytes and heap.
+     * An {@link AllocationException}, so one catch covers every refused allocation.
+     */
+    public static final class InsufficientMemoryException extends AllocationException {
         private static final long serialVersionUID = 1L;
-        private final long bytesNeeded;
-        private final long bytesAvailable;
 
-        InsufficientMemoryException(String message, long bytesNeeded, long bytesAvailable) {
-            super(message);
-            this.bytesNeeded = bytesNeeded;
-            this.bytesAvailable = bytesAvailable;
+        InsufficientMemoryException(String message, String what, long doubles, long bytesNeeded, long bytesAvailable) {
+            super(message, what, doubles, bytesNeeded, bytesAvailable);
         }
 
+        /**
+         * The bytes the learner would need.
+         *
+         * @return the bytes of its working set
+         */
         public long bytesNeeded() {
-            return bytesNeeded;
+            return bytes();
         }
 
+        /**
+         * The bytes the heap could give when it asked.
+         *
+         * @return the bytes available
+         */
         public long bytesAvailable() {
-            return bytesAvailable;
+            return super.availableBytes();
         }
-    }
-
-    /** The bytes the heap can still give: its maximum minus what is in use now. */
-    public static long availableBytes() {
-        Runtime r = Runtime.getRuntime();
-        return r.maxMemory() - (r.totalMemory() - r.freeMemory());
     }
 
     /**
-     * Checks that {@code doubles} doubles (the learner's buffers, described by {@code what} and
-     * {@code sizes}) fit into the heap, and that the largest single buffer of {@code largestArray}
-     * doubles fits in a Java array.
+     * The bytes the heap can still give to large arrays.
+     *
+     * @return {@link Allocation#availableBytes()}
+     */
+    public static long availableBytes() {
+        return Allocation.availableBytes();
+    }
+
+    /**
+     * Checks that {@code doubles} doubles (the learner's working set, described by {@code what} and
+     * {@code sizes}) fit into the heap ({@link Allocation#fits}, after a collection if need be), and that
+     * the largest single buffer of {@code largestArray} doubles fits in a Java array.
      *
      * @throws InsufficientMemoryException naming the learner, the sizes, the bytes needed and the heap
      */
     public static void require(String what, String sizes, double doubles, double largestArray) {
         double bytes = doubles * 8.0;
-        long available = availableBytes();
-        long max = Runtime.getRuntime().maxMemory();
-        if (largestArray > Integer.MAX_VALUE - 8) {
+        long needed = (long) Math.min(bytes, Long.MAX_VALUE);
+        long elements = (long) Math.min(doubles, Long.MAX_VALUE);
+        if (largestArray > Allocation.MAX_ARRAY) {
             throw new InsufficientMemoryException(String.format(Locale.ROOT,
                     "%s: %s needs an array of %.4g doubles (%s), beyond the largest Java array (2^31 − 1 elements); "
                             + "use a smaller hidden size or batch, SnAp-1 or UORO (memory O(p)), or BPTT",
-                    what, sizes, largestArray, bytes(largestArray * 8.0)), (long) Math.min(bytes, Long.MAX_VALUE), available);
+                    what, sizes, largestArray, bytes(largestArray * 8.0)), what, elements, needed, availableBytes());
         }
-        if (bytes > available) {
+        if (!Allocation.fits(needed)) {
+            long available = availableBytes();
             throw new InsufficientMemoryException(String.format(Locale.ROOT,
                     "%s: %s needs %s (%.0f bytes) but the heap has %s available (max heap %s, -Xmx); use a smaller "
                             + "hidden size or batch, SnAp-1 or UORO (memory O(p)), or BPTT, or raise -Xmx",
-                    what, sizes, bytes(bytes), bytes, bytes(available), bytes(max)), (long) Math.min(bytes, Long.MAX_VALUE),
-                    available);
+                    what, sizes, bytes(bytes), bytes, bytes(available), bytes(Runtime.getRuntime().maxMemory())), what,
+                    elements, needed, available);
         }
     }
 
     /** A byte count in binary units: {@code 1.50 GiB}. */
     static String bytes(double b) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-        int u = 0;
-        while (b >= 1024 && u < units.length - 1) {
-            b /= 1024;
-            u++;
-        }
-        return u == 0 ? String.format(Locale.ROOT, "%.0f B", b) : String.format(Locale.ROOT, "%.2f %s", b, units[u]);
+        return Allocation.bytes(b);
     }
 }

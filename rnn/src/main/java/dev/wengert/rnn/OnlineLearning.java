@@ -20,6 +20,14 @@ public final class OnlineLearning {
      * that has a loss. Returns the losses ℓ_t of those steps (each computed before its update).
      */
     public static double[] run(ForwardLearner learner, Optimizer optimizer, Tensor[] xs, int from, int to, StepLoss loss) {
+        if (learner == null) throw new NullPointerException("online: the learner is null");
+        if (optimizer == null) throw new NullPointerException("online: the optimizer is null");
+        if (xs == null) throw new NullPointerException("online: the inputs array is null");
+        if (loss == null) throw new NullPointerException("online: the loss is null");
+        if (from < 0 || to < from || to > xs.length) {
+            throw new IllegalArgumentException("online: steps [" + from + ", " + to + ") are not a range of the "
+                    + xs.length + " inputs");
+        }
         if (optimizer.parameters().size() != learner.net().parameters().size()) {
             throw new IllegalArgumentException("online: the optimiser updates " + optimizer.parameters().size()
                     + " tensors but the network has " + learner.net().parameters().size()

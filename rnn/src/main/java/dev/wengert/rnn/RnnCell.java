@@ -21,7 +21,9 @@ public final class RnnCell extends Cell {
 
     /** Weights from N(0, 1/fan_in) (the notes' initialisation), zero bias. */
     public RnnCell(int inputSize, int hiddenSize, Random rng) {
-        this(normalRows(rng, hiddenSize, hiddenSize), normalRows(rng, hiddenSize, inputSize), Tensor.zeros(hiddenSize));
+        // Checked as arguments, before the weights are drawn: a size of 0 is not a shape clash of the weights.
+        this(normalRows(nonNull("RnnCell", rng), positive("RnnCell", "hidden", hiddenSize), hiddenSize),
+                normalRows(rng, hiddenSize, positive("RnnCell", "input", inputSize)), Tensor.zeros(hiddenSize));
     }
 
     /** A cell with the given weights (copied): {@code whh [n, n]}, {@code wxh [n, m]}, {@code b [n]}. */
@@ -34,6 +36,9 @@ public final class RnnCell extends Cell {
 
     /** {m, n} after checking the weight shapes. */
     private static int[] checked(Tensor whh, Tensor wxh, Tensor b) {
+        if (whh == null) throw new NullPointerException("RnnCell: W_hh is null");
+        if (wxh == null) throw new NullPointerException("RnnCell: W_xh is null");
+        if (b == null) throw new NullPointerException("RnnCell: b is null");
         int n = whh.rank() == 2 ? whh.dim(0) : -1;
         int m = wxh.rank() == 2 ? wxh.dim(1) : -1;
         if (n <= 0 || m <= 0 || !whh.hasShape(n, n) || !wxh.hasShape(n, m) || !b.hasShape(n)) {

@@ -1,5 +1,6 @@
 package dev.wengert.rnn;
 
+import dev.wengert.core.Allocation;
 import dev.wengert.core.Tensor;
 import dev.wengert.ops.kernel.Gemm;
 import java.util.Locale;
@@ -67,13 +68,16 @@ public final class RnnRtrl extends ForwardLearner {
         this.n = rc.hiddenSize();
         this.m = rc.inputSize();
         this.rows = n + 1;
-        this.cols = Math.multiplyExact(batch, p);
         this.threads = threads;
-        MemoryGuard.require("rtrl (fast, vanilla RNN)", String.format(Locale.ROOT,
-                "%s, batch %d: the influence matrix n × batch·p = %d × %d (p = n² + nm + n = %d), stored twice", rc.name(),
-                batch, n, cols, p), 2.0 * rows * cols, (double) rows * cols);
-        this.prev = new double[Math.multiplyExact(rows, cols)];
-        this.next = new double[Math.multiplyExact(rows, cols)];
+        // In double until the guard has refused what does not fit: batch · p overflows an int at batch 60,000.
+        double wide = (double) batch * p;
+        requireMemory("rtrl (fast, vanilla RNN)", String.format(Locale.ROOT,
+                "%s, batch %d: the influence matrix n × batch·p = %d × %.0f (p = n² + nm + n = %d), stored twice",
+                rc.name(), batch, n, wide, p), 2.0 * rows * wide + batch * (3.0 * n + (double) rows * n),
+                (double) batch * n + packing(threads + 1), (double) rows * wide);
+        this.cols = batch * p;
+        this.prev = Allocation.doubles("rtrl", "the influence matrix", (long) rows * cols);
+        this.next = Allocation.doubles("rtrl", "the influence matrix", (long) rows * cols);
         this.d = new double[batch * n];
         this.dPrev = new double[batch * n];
         this.lhs = new double[batch * rows * n];

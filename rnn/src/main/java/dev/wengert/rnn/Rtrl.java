@@ -20,6 +20,7 @@ public final class Rtrl {
 
     /** The fastest exact RTRL learner for the network's cell: a fast kernel when one exists, else the generic one. */
     public static ForwardLearner exact(RecurrentNet net, int batch) {
+        if (net == null) throw new NullPointerException("rtrl: the network is null");
         if (net.cell() instanceof RnnCell) return new RnnRtrl(net, batch);
         if (net.cell() instanceof LstmCell) return new LstmRtrl(net, batch);
         return new GenericRtrl(net, batch);
@@ -32,7 +33,7 @@ public final class Rtrl {
 
     /** The exact gradient of {@code L = Σ_t ℓ_t} over {@code xs} from the zero state, by {@link #exact} RTRL. */
     public static SequenceGradient gradient(RecurrentNet net, Tensor[] xs, StepLoss loss) {
-        Bptt.checkInputs("rtrl", net, xs);
+        Bptt.checkInputs("rtrl", net, xs, loss);
         return ForwardLearner.run(exact(net, xs[0].dim(0)), xs, loss);
     }
 }

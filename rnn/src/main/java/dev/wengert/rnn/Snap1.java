@@ -50,8 +50,9 @@ public final class Snap1 extends ForwardLearner {
         block = n * k;
         int gates = lstm == null ? 1 : 4;
         double size = (double) batch * n * gates * k;
-        MemoryGuard.require("snap-1", String.format(Locale.ROOT, "%s, batch %d: %d sensitivities per sequence",
-                c.name(), batch, n * gates * k), size * (lstm == null ? 1 : 2), size);
+        requireMemory("snap-1", String.format(Locale.ROOT, "%s, batch %d: %.0f sensitivities per sequence",
+                c.name(), batch, (double) n * gates * k), size * (lstm == null ? 1 : 2) + 7.0 * batch * n,
+                2.0 * batch * n, size);
         sh = new double[(int) size];
         sc = lstm == null ? null : new double[(int) size];
         d = new double[batch * n];

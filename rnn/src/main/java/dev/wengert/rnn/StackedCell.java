@@ -38,6 +38,9 @@ public final class StackedCell extends Cell {
 
     private static Cell first(Cell[] layers) {
         if (layers == null || layers.length == 0) throw new IllegalArgumentException("StackedCell: no layers");
+        for (int l = 0; l < layers.length; l++) {
+            if (layers[l] == null) throw new NullPointerException("StackedCell: layer " + l + " is null");
+        }
         return layers[0];
     }
 

@@ -43,7 +43,7 @@ public final class Tbptt {
      */
     public static SequenceGradient chunked(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss, int k,
             Consumer<List<Tensor>> update) {
-        Bptt.checkInputs("tbptt", net, xs);
+        Bptt.checkInputs("tbptt", net, xs, loss);
         if (k < 1) throw new IllegalArgumentException("tbptt: truncation k must be at least 1, got " + k);
         Tensor[] s = s0 == null ? net.initialState(xs[0].dim(0)) : s0;
         SequenceGradient.Sum sum = new SequenceGradient.Sum(net.parameters());
@@ -64,7 +64,7 @@ public final class Tbptt {
      */
     public static SequenceGradient williamsPeng(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss, int k1,
             int k2, Consumer<List<Tensor>> update) {
-        Bptt.checkInputs("tbptt", net, xs);
+        Bptt.checkInputs("tbptt", net, xs, loss);
         if (k1 < 1 || k2 < k1) {
             throw new IllegalArgumentException("tbptt: TBPTT(k1, k2) needs k2 >= k1 >= 1, got k1 = " + k1 + ", k2 = " + k2);
         }

@@ -4,6 +4,7 @@ import dev.wengert.core.ForwardMode;
 import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -33,7 +34,12 @@ public final class Uoro extends ForwardLearner {
     /** UORO for any cell, with the random signs drawn from {@code seed}. */
     public Uoro(RecurrentNet net, int batch, long seed) {
         super(net, batch);
-        MemoryGuard.require("uoro", net.cell().name() + " with p = " + p, 4.0 * p, p);
+        double values = stepOutputsPerSequence(cell);
+        // A step: one forward-mode JVP and one recorded step with its reverse pass, each a few times the values
+        // the step computes; the parameter cotangents, their flattened copy, the random signs.
+        requireMemory("uoro", String.format(Locale.ROOT, "%s with p = %d, batch %d", net.cell().name(), p, batch),
+                p + 2.0 * batch * cell.stateSize(), 6.0 * batch * values + 2.0 * p + 2.0 * batch * cell.stateSize()
+                        + packing(dev.wengert.ops.kernel.Gemm.threads() + 1), p);
         this.rng = new Random(seed);
         this.thetaTilde = new double[p];
         this.sTilde = new Tensor[cell.stateParts()];

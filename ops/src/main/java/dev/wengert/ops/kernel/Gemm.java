@@ -79,6 +79,20 @@ public final class Gemm {
     }
 
     /**
+     * The most doubles of packing buffers one thread keeps for products of any size: each thread's buffers
+     * grow to the block sizes and are kept for reuse. For callers that budget memory (RTRL's memory guard).
+     *
+     * @return an upper bound on one thread's packing buffers, in doubles
+     */
+    public static long packingDoublesPerThread() {
+        MicroKernel k = Kernels.active();
+        long kc = Math.max(1, KernelConfig.KC);
+        long mc = BlockedGemm.roundUp(Math.max(1, KernelConfig.MC), k.mr);
+        long nc = BlockedGemm.roundUp(Math.max(KernelConfig.NC, k.nr), k.nr);
+        return mc / k.mr * k.as * kc + kc * nc + (long) k.mr * k.nr;
+    }
+
+    /**
      * A short description of the active implementation, e.g. {@code "vector(4 lanes, 6x8 tile), 2 threads"}
      * or {@code "scalar fallback (jdk.incubator.vector not present ...), 1 thread"}.
      */
