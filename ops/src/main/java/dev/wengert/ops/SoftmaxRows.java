@@ -84,6 +84,10 @@ final class SoftmaxRows {
      */
     static double probabilities(double[] x, int b, int[] off, int k, double[] p, int pb) {
         double m = x[b + off[k]];
+        if (m != m) { // a NaN maximum never enters an exponential (it is the shift): the slice is NaN
+            for (int j = 0; j < off.length; j++) p[pb + off[j]] = Double.NaN;
+            return Double.NaN;
+        }
         double r = 0;
         for (int j = 0; j < off.length; j++) {
             if (j == k) continue;

@@ -137,7 +137,9 @@ final class BadInputs {
                 BadInputs::extremeValues);
 
         put("clamp",
-                (s, rng) -> bad("lower bound above the upper", in(zeros(2)), x -> Ops.clamp(x[0], 2, 1), "2.0", "1.0"),
+                // lo > hi is valid: min(max(x, lo), hi) is hi everywhere (torch.clamp agrees)
+                (s, rng) -> valid("a lower bound above the upper", in(Tensor.vector(-3, 1.5, 9)),
+                        x -> Ops.clamp(x[0], 2, 1), x -> Tensor.full(1.0, 3)),
                 (s, rng) -> bad("a NaN bound", in(zeros(2)), x -> Ops.clamp(x[0], Double.NaN, 1), "NaN"),
                 (s, rng) -> valid("infinite bounds", in(Tensor.vector(-1e308, 0, Double.POSITIVE_INFINITY)),
                         x -> Ops.clamp(x[0], Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY), x -> x[0]),

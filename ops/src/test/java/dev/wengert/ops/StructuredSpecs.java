@@ -71,10 +71,46 @@ final class StructuredSpecs {
     }
 
     /** log Σ exp, the textbook formula (the generated values are far from overflow). */
+    /**
+     * log Σ e^v, by the definition shifted by the maximum m, with the limits the ops document for
+     * non-finite lines: NaN if any entry is NaN, +∞ if m is +∞, -∞ if every entry is -∞ (e^-∞ = 0).
+     */
     static double refLogSumExp(double[] v) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double d : v) {
+            if (d != d) return Double.NaN;
+            m = Math.max(m, d);
+        }
+        if (Double.isInfinite(m)) return m;
         double s = 0;
-        for (double d : v) s += Math.exp(d);
-        return Math.log(s);
+        for (double d : v) s += Math.exp(d - m);
+        return m + Math.log(s);
+    }
+
+    /**
+     * log softmax of a line, by its definition {@code v_j - logΣe^v}, with the limits of shift invariance
+     * where that is ∞ - ∞: entries equal to an infinite maximum share the mass equally (every entry, when
+     * all are -∞), the others get none; NaN anywhere makes the line NaN.
+     */
+    static double[] refLogSoftmaxLine(double[] v) {
+        double[] out = new double[v.length];
+        double m = Double.NEGATIVE_INFINITY;
+        for (double d : v) {
+            if (d != d) {
+                java.util.Arrays.fill(out, Double.NaN);
+                return out;
+            }
+            m = Math.max(m, d);
+        }
+        if (Double.isInfinite(m)) {
+            int ties = 0;
+            for (double d : v) if (d == m) ties++;
+            for (int j = 0; j < v.length; j++) out[j] = v[j] == m ? -Math.log(ties) : Double.NEGATIVE_INFINITY;
+            return out;
+        }
+        double lse = refLogSumExp(v);
+        for (int j = 0; j < v.length; j++) out[j] = v[j] - lse;
+        return out;
     }
 
     private static OpSpec max() {
@@ -140,14 +176,14 @@ final class StructuredSpecs {
         double[] out = new double[x.size()];
         for (int i = 0; i < out.length; i++) {
             int[] idx = Ref.unflat(i, s);
-            double sum = 0;
+            double[] line = new double[s[a]];
             for (int j = 0; j < s[a]; j++) {
                 int[] other = idx.clone();
                 other[a] = j;
-                sum += Math.exp(x.get(other));
+                line[j] = x.get(other);
             }
-            double v = x.data()[i];
-            out[i] = log ? v - Math.log(sum) : Math.exp(v) / sum;
+            double lp = refLogSoftmaxLine(line)[idx[a]];
+            out[i] = log ? lp : Math.exp(lp);
         }
         return Tensor.wrap(out, s);
     }
@@ -241,9 +277,7 @@ final class StructuredSpecs {
         int c = s[s.length - 1];
         double[] out = new double[labels.length];
         for (int r = 0; r < labels.length; r++) {
-            double sum = 0;
-            for (int j = 0; j < c; j++) sum += Math.exp(z.data()[r * c + j]);
-            out[r] = Math.log(sum) - z.data()[r * c + labels[r]];
+            out[r] = -refLogSoftmaxLine(Arrays.copyOfRange(z.data(), r * c, (r + 1) * c))[labels[r]];
         }
         return Tensor.wrap(out, rowsShape(s));
     }
@@ -254,7 +288,10 @@ final class StructuredSpecs {
         int c = s[s.length - 1];
         double[] out = new double[z.size() / c];
         for (int r = 0; r < out.length; r++) {
-            for (int j = 0; j < c; j++) out[r] -= t.data()[r * c + j] * logP.data()[r * c + j];
+            for (int j = 0; j < c; j++) {
+                double w = t.data()[r * c + j];
+                if (w != 0) out[r] -= w * logP.data()[r * c + j]; // 0 log 0 = 0
+            }
         }
         return Tensor.wrap(out, rowsShape(s));
     }
