@@ -200,37 +200,6 @@ class MathKernelsTest {
         assertTrue(worst <= 1, "expm1: " + worst + " ulp at " + at);
     }
 
-    /**
-     * Once C2 has compiled them, the vector kernels allocate nothing: every Vector API operation was
-     * intrinsified (one that is not boxes its vectors, at about ten times the cost). Guards the split of
-     * tanh into passes against C2's inlining limits.
-     */
-    @Test
-    void compiledVectorKernelsDoNotAllocate() {
-        assumeTrue(VECTOR != null, "jdk.incubator.vector is not in this JVM");
-        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
-        assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
-        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
-        assumeTrue(tb.isThreadAllocatedMemorySupported() && tb.isThreadAllocatedMemoryEnabled());
-        long tid = Thread.currentThread().getId();
-        double[] x = randomInputs(new Random(23), 1000);
-        double[] y = new double[x.length];
-        for (var op : OPS.entrySet()) {
-            // Warm up until C2 has compiled the kernel, bounded in time.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            int quiet = 0;
-            while (quiet < 3 && System.nanoTime() < deadline) {
-                long before = tb.getThreadAllocatedBytes(tid);
-                for (int i = 0; i < 100; i++) op.getValue().apply(VECTOR, x, 0, y, 0, x.length);
-                quiet = tb.getThreadAllocatedBytes(tid) - before == 0 ? quiet + 1 : 0;
-            }
-            long before = tb.getThreadAllocatedBytes(tid);
-            for (int i = 0; i < 10; i++) op.getValue().apply(VECTOR, x, 0, y, 0, x.length);
-            long allocated = tb.getThreadAllocatedBytes(tid) - before;
-            assertEquals(0, allocated, op.getKey() + " allocated " + allocated + " bytes in 10 calls");
-        }
-    }
-
     /** The sum the kernels must return: 8 partial sums, element i into sum i mod 8, added in a fixed tree. */
     static double treeSum(double[] y, int off, int n) {
         double[] s = new double[8];
