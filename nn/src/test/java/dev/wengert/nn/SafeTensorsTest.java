@@ -185,9 +185,25 @@ class SafeTensorsTest {
         m.put("extra", Tensor.zeros(1));
         Path f = dir.resolve("bad.safetensors");
         SafeTensors.save(f, m, Map.of());
+        Map<String, double[]> before = new LinkedHashMap<>();
+        net.state().forEach((k, v) -> before.put(k, v.toArray()));
         SafeTensors.FormatException e = assertThrows(SafeTensors.FormatException.class, () -> SafeTensors.load(f, net));
+        net.state().forEach((k, v) -> assertArrayEquals(before.get(k), v.data(), 0.0, "a failed load changed " + k));
         assertTrue(e.getMessage().contains("missing [0.bias]"), e.getMessage());
         assertTrue(e.getMessage().contains("unexpected [extra]"), e.getMessage());
         assertTrue(e.getMessage().contains("'0.weight' is [2,3] in the file, [3,2] in the model"), e.getMessage());
+
+        // Every tensor but the last one fits: still nothing is loaded.
+        Map<String, Tensor> almost = new LinkedHashMap<>();
+        String last = null;
+        for (Map.Entry<String, Tensor> t : net.state().entrySet()) {
+            almost.put(t.getKey(), Tensor.full(7.0, t.getValue().shape()));
+            last = t.getKey();
+        }
+        almost.put(last, Tensor.zeros(5, 5));
+        Path g = dir.resolve("almost.safetensors");
+        SafeTensors.save(g, almost, Map.of());
+        assertThrows(SafeTensors.FormatException.class, () -> SafeTensors.load(g, net));
+        net.state().forEach((k, v) -> assertArrayEquals(before.get(k), v.data(), 0.0, "a failed load changed " + k));
     }
 }
