@@ -113,4 +113,12 @@ class AnomalyReportTest {
         assertFalse(Anomaly.isEnabled());
         assertEquals(false, Anomaly.isEnabled());
     }
+
+    @Test
+    void finiteTangentsPassTheCheck() {
+        try (Anomaly.Scope a = Anomaly.enable()) {
+            ForwardMode.Result r = ForwardMode.jvp(t -> mul(t, t), Tensor.vector(1, 2), Tensor.vector(1, 1));
+            assertEquals(4.0, r.tangent().data()[1]);
+        }
+    }
 }

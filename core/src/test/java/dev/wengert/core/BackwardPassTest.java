@@ -307,4 +307,52 @@ class BackwardPassTest {
         assertArrayEquals(new double[] {2 * (3 + 2), 2 * (5 + 4)}, x.grad().data(), 0.0);
         assertArrayEquals(new double[] {3, 5}, c.data(), 0.0);
     }
+
+    @Test
+    void backwardNamesItselfInItsErrors() {
+        Tensor x = Tensor.vector(1, 2).requiresGrad();
+        try (Tape tape = Tape.open()) {
+            Tensor y = sin(x);
+            ShapeException e = assertThrows(ShapeException.class, () -> tape.backward(y));
+            assertTrue(e.getMessage().startsWith("backward: output 0 has shape [2]"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aScalarBackwardsIntoItsVariables() {
+        Tensor x = Tensor.scalar(0.25).requiresGrad();
+        try (Tape tape = Tape.open()) {
+            mul(x, x).backward();
+        }
+        assertEquals(0.5, x.grad().item());
+    }
+
+    @Test
+    void aGradientTakenInsideAPauseRecordsNothing() {
+        Tensor x = Tensor.vector(0.3).requiresGrad();
+        try (Tape tape = Tape.openRetained()) {
+            Tensor y = sin(mul(x, x));
+            try (Tape.Scope p = Tape.pause()) {
+                assertEquals(2 * 0.3 * Math.cos(0.09), tape.gradient(y, x)[0].item(), EXACT);
+            }
+            assertEquals(2, tape.size());
+        }
+    }
+
+    @Test
+    void oneCotangentHandedToTwoLeavesIsCopiedForTheSecond() {
+        // z = sin(a + b): add's VJP gives the same fresh cotangent to a and b.
+        Tensor a = Tensor.vector(0.1, 0.2).requiresGrad();
+        Tensor b = Tensor.vector(0.3, 0.4).requiresGrad();
+        for (int round = 0; round < 2; round++) {
+            try (Tape tape = Tape.open()) {
+                tape.backward(sin(add(a, b)), Tensor.ones(2));
+            }
+        }
+        double[] expected = {2 * Math.cos(0.4), 2 * Math.cos(0.6)};
+        assertArrayEquals(expected, a.grad().data(), EXACT);
+        assertArrayEquals(expected, b.grad().data(), EXACT);
+        a.grad().data()[0] = 9; // an optimiser clipping one gradient in place
+        assertArrayEquals(expected, b.grad().data(), EXACT);
+    }
 }

@@ -402,4 +402,38 @@ class GradCheckBehaviourTest {
         assertEquals(2.0, GradCheck.relativeError(-2, 2));
         assertEquals(1.0, GradCheck.relativeError(0, -5));
     }
+
+    @Test
+    void aNanFiniteDifferenceFailsWithAnInfiniteRelativeError() {
+        // x^3/3, undefined below 0: the stencil around 1e-3 reaches -1e-3, so the difference is NaN.
+        Primitive halfCube = cubeThirdWithSlopeError(a -> a < 0 ? Double.NaN : 0);
+        Primitive undefinedBelowZero = new TestOps.Unary() {
+            public String name() {
+                return "halfcube";
+            }
+
+            protected double f(double a) {
+                return a < 0 ? Double.NaN : a * a * a / 3;
+            }
+
+            public Tensor[] vjp(Tensor g, Node n) {
+                return halfCube.vjp(g, n);
+            }
+
+            public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, Saved s) {
+                return halfCube.jvp(t, x, y, s);
+            }
+        };
+        GradCheck.Report r = GradCheck.of(in -> undefinedBelowZero.apply(in[0]), Tensor.vector(1e-3)).checkVjp();
+        assertFalse(r.passed(), r.toString());
+        assertEquals(Double.POSITIVE_INFINITY, r.maxRelativeError());
+        assertTrue(r.worst().contains("numeric NaN"), r.worst());
+    }
+
+    @Test
+    void amongEquallyBadElementsTheFirstIsReported() {
+        // A constant: every analytic and numeric derivative is exactly 0, so every element scores 0.
+        GradCheck.Report r = GradCheck.of(in -> Tensor.vector(4, 5), Tensor.vector(1, 2, 3)).checkVjp();
+        assertTrue(r.worst().startsWith("input 0 index [0]: "), r.worst());
+    }
 }
