@@ -97,4 +97,18 @@ class CustomOpBehaviourTest {
         assertEquals("custom op 'novjp' has no JVP: give one with .jvp(...) or .jvpPerDirection(...)",
                 noJvp.getMessage());
     }
+
+    @Test
+    void aPerDirectionJvpBuiltInPlaceIsApplied() {
+        // Built here rather than in a static field, so that every builder call runs inside the test.
+        Primitive halve = CustomOp.named("halve").arity(1).shape(x -> x[0].shape())
+                .forward(x -> Ops.mul(x[0], 0.5))
+                .vjp((g, x, y) -> new Tensor[] {Ops.mul(g, 0.5)})
+                .jvpPerDirection((t, x, y) -> Ops.mul(t[0], 0.5))
+                .build();
+        ForwardMode.Result r = ForwardMode.jvpBatch(2, in -> new Tensor[] {halve.apply(in[0])},
+                new Tensor[] {Tensor.vector(4)}, new Tensor[] {Tensor.of(new double[] {2, 6}, 2, 1)});
+        assertArrayEquals(new double[] {1, 3}, r.tangent().data(), 0.0);
+        assertEquals(2.0, halve.apply(Tensor.vector(4)).item());
+    }
 }

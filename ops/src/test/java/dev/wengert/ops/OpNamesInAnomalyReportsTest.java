@@ -39,6 +39,32 @@ class OpNamesInAnomalyReportsTest {
         names("reshape", () -> Ops.reshape(nan, 4));
         names("broadcastTo", () -> Ops.broadcastTo(Tensor.vector(Double.NaN), 3));
         names("sumTo", () -> Ops.sumTo(nan, 1, 2));
+        names("sub", () -> Ops.sub(nan, ones));
+        names("mul", () -> Ops.mul(nan, ones));
+        names("div", () -> Ops.div(nan, ones));
+        names("pow", () -> Ops.pow(nan, ones));
+        names("neg", () -> Ops.neg(nan));
+        names("exp", () -> Ops.exp(nan));
+        names("log", () -> Ops.log(nan));
+        names("sqrt", () -> Ops.sqrt(nan));
+        names("tanh", () -> Ops.tanh(nan));
+        names("sigmoid", () -> Ops.sigmoid(nan));
+        names("sum", () -> Ops.sum(nan, 1));
+        names("mean", () -> Ops.mean(nan, 1));
+        names("logSumExp", () -> Ops.logSumExp(nan, 1));
+        names("softmax", () -> Ops.softmax(nan, 1));
+        names("logSoftmax", () -> Ops.logSoftmax(nan, 1));
         names("copy", () -> dev.wengert.ops.CustomOp.named("copy").forward(x -> x[0].copy()).build().apply(nan));
+    }
+
+    @Test
+    void theScalarFormsOfTheFacadeApplyTheirOps() {
+        Tensor x = Tensor.vector(-1, 2, 5);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0.5, 2, 5}, Ops.maximum(x, 0.5).data(), 0.0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {-1, 0.5, 0.5}, Ops.minimum(x, 0.5).data(), 0.0);
+        Tensor m = Tensor.of(new double[] {3, -1, 4, 1, -5, 9}, 2, 3);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {-1, -5}, Ops.min(m, 1).data(), 0.0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1, -5, 4}, Ops.min(m, 0).data(), 0.0);
+        org.junit.jupiter.api.Assertions.assertEquals(-5.0, Ops.min(m).item());
     }
 }
