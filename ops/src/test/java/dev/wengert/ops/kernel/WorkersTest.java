@@ -148,4 +148,20 @@ class WorkersTest {
             Thread.interrupted();
         }
     }
+
+    @Test
+    void idleHelpersAreUsedUpToTheBudget() {
+        // Nothing else runs a product now, so every helper a previous call started is idle again (a worker
+        // marks itself idle before it reports its part done) or is started anew: a three-part product with
+        // a budget of three threads is computed by three threads.
+        for (int round = 0; round < 3; round++) {
+            Recording job = new Recording(3);
+            Workers.run(job, 3, 3);
+            job.assertEachPartRanOnce();
+            assertEquals(3, job.threads.size(), "round " + round);
+            for (int p = 1; p < 3; p++) assertTrue(job.ranOn[p].getName().startsWith("wengert-gemm-"), job.ranOn[p].getName());
+            for (int p = 1; p < 3; p++) assertTrue(job.ranOn[p].isDaemon(), "helpers never keep the JVM alive");
+        }
+        assertTrue(Workers.liveWorkers() >= 2);
+    }
 }
