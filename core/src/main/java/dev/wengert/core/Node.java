@@ -105,10 +105,10 @@ public final class Node extends Saved {
                     + "tensors carried from one backward pass to the next (such as an RNN state)");
         }
         if (mutations != Tensor.mutations() && versionSum(inputs) + output.version() != versionSum) {
-            throw new IllegalStateException("backward: an input or the output of op '" + op.name() + "' ("
-                    + updated() + ") was updated in place after the op was recorded, through itself or a tensor "
-                    + "sharing its storage (a view, a detached alias, a grad buffer); its gradient would use the new "
-                    + "values. Update parameters only after backward, or copy() the tensor before using it");
+            throw new IllegalStateException("backward: op '" + op.name() + "' was recorded before an in-place update "
+                    + "of " + updated() + " (through the tensor itself or one sharing its storage: a view, a detached "
+                    + "alias, a grad buffer); its gradient would use the new values. Update parameters only after "
+                    + "backward, or copy() the tensor before using it");
         }
     }
 
@@ -117,14 +117,17 @@ public final class Node extends Saved {
         versionSum += output.version();
     }
 
-    /** The inputs and output whose storage has had updates at all (only the sum was kept): the suspects. */
+    /**
+     * The inputs and output whose storage has had updates at all: the suspects (only the sum of the versions
+     * at recording was kept, to spare every op an array).
+     */
     private String updated() {
         StringBuilder which = new StringBuilder();
         for (int i = 0; i < inputs.length; i++) {
-            if (inputs[i].version() != 0) which.append(which.length() == 0 ? "" : ", ").append("input ").append(i);
+            if (inputs[i].version() != 0) which.append(which.length() == 0 ? "its " : " or ").append("input ").append(i);
         }
-        if (output.version() != 0) which.append(which.length() == 0 ? "" : ", ").append("the output");
-        return "updated at some time: " + which;
+        if (output.version() != 0) which.append(which.length() == 0 ? "" : " or ").append("its output");
+        return which.toString();
     }
 
     private static final Tensor[] NO_INPUTS = new Tensor[0];

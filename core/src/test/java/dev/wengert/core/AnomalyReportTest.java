@@ -44,7 +44,7 @@ class AnomalyReportTest {
             AnomalyException e = assertThrows(AnomalyException.class,
                     () -> tape.gradient(new Tensor[] {y}, new Tensor[] {Tensor.ones(2)}, x));
             assertTrue(e.getMessage().startsWith("anomaly: the VJP of op 'badatzero' produced Infinity at index [0] of "
-                    + "the cotangent of input 0 (shape [2]); the op was created at "), e.getMessage());
+                    + "the cotangent of input 0 (shape [2]), where input 0 is 0.0; the op was created at "), e.getMessage());
         }
     }
 

@@ -22,7 +22,7 @@ class ForwardModeEdgeTest {
         IllegalArgumentException batch = assertThrows(IllegalArgumentException.class, () -> ForwardMode.jvpBatch(1,
                 in -> new Tensor[] {in[0]}, new Tensor[] {Tensor.scalar(1)},
                 new Tensor[] {Tensor.zeros(1), Tensor.zeros(1)}));
-        assertEquals("jvp: 1 primals but 2 tangents", batch.getMessage());
+        assertEquals("jvpBatch: 1 primals but 2 tangents", batch.getMessage());
     }
 
     @Test

@@ -87,7 +87,7 @@ class StorageOwnershipTest {
             y.detach().mutableData()[1] = 0;
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> tape.backward(y, Tensor.vector(1, 1)));
-            assertTrue(e.getMessage().contains("'sin'") && e.getMessage().contains("the output"), e.getMessage());
+            assertTrue(e.getMessage().contains("'sin'") && e.getMessage().contains("update of its output"), e.getMessage());
         }
     }
 

@@ -37,7 +37,13 @@ final class Gather extends Primitive {
 
     /** The indices must fill the index shape exactly. */
     static void checkIndexShape(String op, int[] indices, int[] indexShape) {
-        int n = Shapes.size(op + ": index shape", indexShape);
+        for (int i = 0; i < indexShape.length; i++) {
+            if (indexShape[i] < 0) {
+                throw new ShapeException(op + ": the index shape " + Shapes.str(indexShape) + " has a negative size "
+                        + indexShape[i] + " (axis " + i + ")");
+            }
+        }
+        int n = Shapes.size(op, indexShape);
         if (indices.length != n) {
             throw new ShapeException(op + ": " + indices.length + " indices do not fill the index shape "
                     + Shapes.str(indexShape) + " (" + n + " elements)");

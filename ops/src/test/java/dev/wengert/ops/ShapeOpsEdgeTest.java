@@ -99,7 +99,7 @@ class ShapeOpsEdgeTest {
         assertArrayEquals(new int[] {2, 2, 0}, idx2.shape());
         ShapeException negIndexShape = assertThrows(ShapeException.class,
                 () -> Ops.gather(X23, 1, new int[0], new int[] {-1, 0}));
-        assertEquals("gather: index shape [-1,0] has a negative size", negIndexShape.getMessage());
+        assertEquals("gather: the index shape [-1,0] has a negative size -1 (axis 0)", negIndexShape.getMessage());
         Tensor scattered = new ScatterAdd(1, new int[0], new int[] {0}, 4).apply(Tensor.zeros(2, 0));
         assertArrayEquals(new int[] {2, 4}, scattered.shape());
         assertArrayEquals(new double[8], scattered.data(), 0.0);
