@@ -15,6 +15,7 @@ final class Engine {
 
     /** Checks the number of inputs and that none is null; the messages name the op. */
     static void checkInputs(Primitive p, int arity, Tensor[] x) {
+        if (x == null) throw new NullPointerException(p.name() + ": the inputs array is null");
         if (arity >= 0 && x.length != arity) {
             throw new IllegalArgumentException(p.name() + ": expects " + arity + " input" + (arity == 1 ? "" : "s")
                     + ", got " + x.length);

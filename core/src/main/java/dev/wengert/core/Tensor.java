@@ -286,11 +286,13 @@ public final class Tensor {
 
     /** Whether this tensor's shape equals {@code other}'s. */
     public boolean sameShape(Tensor other) {
+        if (other == null) throw new NullPointerException("sameShape: the other tensor is null");
         return Shapes.same(shape, other.shape);
     }
 
     /** Whether this tensor's shape is {@code s}. */
     public boolean hasShape(int... s) {
+        if (s == null) throw new NullPointerException("hasShape: the shape is null");
         return Shapes.same(shape, s);
     }
 
@@ -341,6 +343,10 @@ public final class Tensor {
 
     /** The multi-index of row-major position {@code flat}. */
     public int[] unflatIndex(int flat) {
+        if (flat < 0 || flat >= data.length) {
+            throw new IndexOutOfBoundsException("unflatIndex: position " + flat + " is out of bounds for shape "
+                    + Shapes.str(shape) + " (" + data.length + " elements)");
+        }
         int[] idx = new int[shape.length];
         for (int i = shape.length - 1; i >= 0; i--) {
             idx[i] = flat % shape[i];
@@ -397,6 +403,7 @@ public final class Tensor {
 
     /** Copies {@code src}'s values into this leaf (same shape); see {@link #mutableData()}. */
     public Tensor assign(Tensor src) {
+        if (src == null) throw new NullPointerException("assign: the source tensor is null");
         if (!sameShape(src)) {
             throw new ShapeException("assign: source shape " + Shapes.str(src.shape) + " differs from target shape "
                     + Shapes.str(shape));
@@ -549,6 +556,7 @@ public final class Tensor {
 
     /** Whether shapes agree and every element differs by at most {@code atol + rtol * |other|}. */
     public boolean allClose(Tensor other, double rtol, double atol) {
+        if (other == null) throw new NullPointerException("allClose: the other tensor is null");
         if (!sameShape(other)) return false;
         for (int i = 0; i < data.length; i++) {
             double a = data[i];

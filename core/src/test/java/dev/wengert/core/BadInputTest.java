@@ -248,4 +248,18 @@ class BadInputTest {
             named(NullPointerException.class, () -> tape.recordedGradient(y, (Tensor[]) null), "gradient", "inputs");
         }
     }
+
+    @Test
+    void tensorMethodsNameNullsAndOutOfRangePositions() {
+        Tensor t = Tensor.zeros(2, 3);
+        named(NullPointerException.class, () -> t.sameShape(null), "sameShape", "null");
+        named(NullPointerException.class, () -> t.hasShape((int[]) null), "hasShape", "null");
+        named(NullPointerException.class, () -> t.assign(null), "assign", "null");
+        named(NullPointerException.class, () -> t.allClose(null, 0, 0), "allClose", "null");
+        named(IndexOutOfBoundsException.class, () -> t.unflatIndex(6), "unflatIndex", "6", "[2,3]");
+        named(IndexOutOfBoundsException.class, () -> t.unflatIndex(-1), "unflatIndex", "-1", "[2,3]");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 2}, t.unflatIndex(5));
+        named(NullPointerException.class, () -> dev.wengert.core.testing.TestOps.SIN.apply((Tensor[]) null), "sin",
+                "inputs array");
+    }
 }

@@ -71,6 +71,7 @@ public final class BatchNorm extends Module implements Layer {
 
     @Override
     public Tensor forward(Tensor h) {
+        if (h == null) throw new NullPointerException("batchNorm: the input is null");
         if (h.rank() < 2 || h.dim(-1) != features) {
             throw new ShapeException("batchNorm: input of shape " + Shapes.str(h.shape()) + " must be [batch, ..., "
                     + features + "]");

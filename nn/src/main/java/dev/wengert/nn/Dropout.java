@@ -40,6 +40,7 @@ public final class Dropout extends Module implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
+        if (x == null) throw new NullPointerException("dropout: the input is null");
         if (!isTraining() || p == 0) return x;
         Tensor mask = sampleMask(x.shape());
         lastMask = mask;
@@ -51,6 +52,8 @@ public final class Dropout extends Module implements Layer {
      * x's shape, entries 0 or {@code 1/(1-p)} if it is to mean dropout).
      */
     public Tensor forward(Tensor x, Tensor mask) {
+        if (x == null) throw new NullPointerException("dropout: the input is null");
+        if (mask == null) throw new NullPointerException("dropout: the mask is null");
         if (!mask.sameShape(x)) {
             throw new ShapeException("dropout: mask of shape " + Shapes.str(mask.shape()) + " for input of shape "
                     + Shapes.str(x.shape()));

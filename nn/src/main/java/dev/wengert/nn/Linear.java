@@ -35,6 +35,7 @@ public final class Linear extends Module implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
+        if (x == null) throw new NullPointerException("linear: the input is null");
         if (x.rank() < 1 || x.dim(-1) != in) {
             throw new ShapeException("linear: input of shape " + Shapes.str(x.shape()) + " does not end in " + in
                     + " features (layer " + in + " -> " + out + ")");

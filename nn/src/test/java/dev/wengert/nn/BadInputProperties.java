@@ -169,6 +169,16 @@ class BadInputProperties {
     }
 
     @Test
+    void layersNameANullInput() {
+        named(NullPointerException.class, () -> new Linear(2, 3, RNG).forward(null), "linear", "null");
+        named(NullPointerException.class, () -> new BatchNorm(2).forward(null), "batchNorm", "null");
+        named(NullPointerException.class, () -> new Dropout(0.5, RNG).forward(null), "dropout", "null");
+        named(NullPointerException.class, () -> new Dropout(0.5, RNG).forward(Tensor.zeros(2), null), "dropout", "mask");
+        named(NullPointerException.class, () -> Activation.tanh().forward(null), "tanh", "null");
+        named(NullPointerException.class, () -> net().forward(null), "linear", "null");
+    }
+
+    @Test
     void layerSizesMustBePositive() {
         named(IllegalArgumentException.class, () -> new Linear(0, 3, RNG), "linear", "0");
         named(IllegalArgumentException.class, () -> new BatchNorm(0), "batchNorm", "0");
