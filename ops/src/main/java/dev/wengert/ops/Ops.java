@@ -193,6 +193,24 @@ public final class Ops {
     // ---------------------------------------------------------------- linear algebra
 
     /**
+     * Every state of a vanilla tanh RNN over a whole sequence, as one op:
+     * {@code h_t = tanh(h_{t−1} Wᵀ + x_t Uᵀ + b)} for {@code t = 0 … T−1}, with {@code h_{−1} = h0}.
+     * The same values and gradients as T steps written with {@code matmul}, {@code add} and {@code tanh}
+     * (to rounding), computed faster: the input projections of all steps are one product, and the backward
+     * pass sums the weight gradients of all steps in one product each.
+     *
+     * @param w  the recurrent weights {@code [n,n]}
+     * @param u  the input weights {@code [n,m]}
+     * @param b  the bias {@code [n]}
+     * @param h0 the state before the first step {@code [B,n]}
+     * @param xs the inputs of all steps {@code [T,B,m]}, T ≥ 1
+     * @return the states {@code [T,B,n]}, row t being {@code h_t}
+     */
+    public static Tensor tanhRnnSequence(Tensor w, Tensor u, Tensor b, Tensor h0, Tensor xs) {
+        return TanhRnnSequence.INSTANCE.apply(w, u, b, h0, xs);
+    }
+
+    /**
      * The matrix product. Rank ≥ 2 inputs multiply over their last two axes and broadcast over the
      * others; a 1-d input is promoted as NumPy does (a vector on the left is a row, on the right a
      * column, and that axis is removed from the result).

@@ -376,6 +376,27 @@ final class BadInputs {
                 (s, rng) -> valid("no indices into an empty axis", in(zeros(2, 0)), t -> Ops.gather(t[0], 1),
                         t -> StructuredSpecs.refGather(t[0], 1, new int[0], new int[] {0})));
 
+        put("tanhRnnSequence",
+                (s, rng) -> bad("an empty sequence", in(zeros(2, 2), zeros(2, 3), zeros(2), zeros(1, 2), zeros(0, 1, 3)),
+                        t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), "T >= 1"),
+                (s, rng) -> bad("a W that is not square", in(zeros(2, 3), zeros(2, 3), zeros(2), zeros(1, 2), zeros(4, 1, 3)),
+                        t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), "W must be"),
+                (s, rng) -> bad("a U of the wrong width", in(zeros(2, 2), zeros(2, 4), zeros(2), zeros(1, 2), zeros(4, 1, 3)),
+                        t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), "U must be [n,m] = [2,3]"),
+                (s, rng) -> bad("a bias of the wrong size", in(zeros(2, 2), zeros(2, 3), zeros(3), zeros(1, 2), zeros(4, 1, 3)),
+                        t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), "b must be [2]"),
+                (s, rng) -> bad("h0 of another batch", in(zeros(2, 2), zeros(2, 3), zeros(2), zeros(2, 2), zeros(4, 1, 3)),
+                        t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), "h0 must be [B,n] = [1,2]"),
+                (s, rng) -> bad("X of rank 2", in(zeros(2, 2), zeros(2, 3), zeros(2), zeros(1, 2), zeros(4, 3)),
+                        t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), "[4,3]"),
+                (s, rng) -> bad("states past 2^31 elements", in(zeros(2, 2), zeros(2, 0), zeros(2), zeros(1 << 15, 2),
+                        zeros(1 << 15, 1 << 15, 0)), t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), "[32768,32768,2]"),
+                (s, rng) -> valid("no inputs per step (m = 0)", in(Tensor.of(new double[] {0.5, -1, 2, 0.25}, 2, 2), zeros(2, 0),
+                        Tensor.vector(0.1, -0.2), Tensor.of(new double[] {1, -1}, 1, 2), zeros(3, 1, 0)),
+                        t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), StructuredSpecs::refTanhRnn),
+                (s, rng) -> valid("an empty batch", in(zeros(2, 2), zeros(2, 3), zeros(2), zeros(0, 2), zeros(3, 0, 3)),
+                        t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), StructuredSpecs::refTanhRnn));
+
         put("scatterAdd",
                 (s, rng) -> bad("a negative size", in(zeros(2)), t -> new ScatterAdd(0, new int[] {0, 1}, new int[] {2}, -1)
                         .apply(t[0]), "size", "-1"),

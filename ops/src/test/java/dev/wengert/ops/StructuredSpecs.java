@@ -18,7 +18,7 @@ final class StructuredSpecs {
 
     static List<OpSpec> all() {
         return List.of(max(), logSumExp(), softmax(), logSoftmax(), crossEntropyLabels(), crossEntropyTargets(),
-                slice(), unslice(), concat(), gather(), scatterAdd());
+                slice(), unslice(), concat(), gather(), scatterAdd(), tanhRnnSequence());
     }
 
     private static final double LN2 = Math.log(2);
@@ -598,5 +598,55 @@ final class StructuredSpecs {
         }).special("repeats add up, unnamed positions stay 0", vec(1, 2, 4),
                 x -> new ScatterAdd(0, new int[] {3, 0, 3}, new int[] {3}, 4).apply(x[0]), new double[] {2, 0, 0, 5},
                 new double[] {1, 1, 1});
+    }
+
+    // ---------------------------------------------------------------- recurrent sequences
+
+    private static OpSpec tanhRnnSequence() {
+        return new OpSpec("tanhRnnSequence", TanhRnnSequence.class, (spec, rng) -> {
+            int steps = 1 + rng.nextInt(4);
+            int batch = 1 + rng.nextInt(3);
+            int m = 1 + rng.nextInt(3);
+            int n = 1 + rng.nextInt(3);
+            // Weights of scale 1/√fan-in keep the pre-activations where tanh is not flat.
+            Tensor w = Ops.mul(Gen.tensor(rng, n, n), 1.0 / Math.sqrt(n));
+            Tensor u = Ops.mul(Gen.tensor(rng, n, m), 1.0 / Math.sqrt(m));
+            return new OpCase(spec, "T " + steps + ", B " + batch + ", m " + m + ", n " + n,
+                    new Tensor[] {w.detach(), u.detach(), Gen.tensor(rng, n), Gen.tensor(rng, batch, n),
+                        Gen.tensor(rng, steps, batch, m)},
+                    in -> Ops.tanhRnnSequence(in[0], in[1], in[2], in[3], in[4]), StructuredSpecs::refTanhRnn);
+        }).special("one unit, one step: tanh(w h0 + u x + b)",
+                new Tensor[] {Tensor.of(new double[] {0.5}, 1, 1), Tensor.of(new double[] {2}, 1, 1), Tensor.vector(-1),
+                    Tensor.of(new double[] {1}, 1, 1), Tensor.of(new double[] {0.25}, 1, 1, 1)},
+                x -> Ops.tanhRnnSequence(x[0], x[1], x[2], x[3], x[4]), new double[] {0.0},
+                // a = 0: tanh'(0) = 1, so ∂/∂w = h0 = 1, ∂/∂u = x = 0.25, ∂/∂b = 1, ∂/∂h0 = w, ∂/∂x = u.
+                new double[] {1}, new double[] {0.25}, new double[] {1}, new double[] {0.5}, new double[] {2});
+    }
+
+    /** h_t = tanh(W h_{t−1} + U x_t + b) by the definition, unit by unit. */
+    static Tensor refTanhRnn(Tensor[] in) {
+        double[] w = in[0].data();
+        double[] u = in[1].data();
+        double[] b = in[2].data();
+        int n = in[0].dim(0);
+        int steps = in[4].dim(0);
+        int batch = in[4].dim(1);
+        int m = in[4].dim(2);
+        double[] prev = in[3].data().clone();
+        double[] out = new double[steps * batch * n];
+        for (int t = 0; t < steps; t++) {
+            double[] next = new double[batch * n];
+            for (int r = 0; r < batch; r++) {
+                for (int i = 0; i < n; i++) {
+                    double a = b[i];
+                    for (int j = 0; j < n; j++) a += w[i * n + j] * prev[r * n + j];
+                    for (int j = 0; j < m; j++) a += u[i * m + j] * in[4].data()[(t * batch + r) * m + j];
+                    next[r * n + i] = Math.tanh(a);
+                }
+            }
+            System.arraycopy(next, 0, out, t * batch * n, batch * n);
+            prev = next;
+        }
+        return Tensor.wrap(out, steps, batch, n);
     }
 }

@@ -2,10 +2,13 @@ package dev.wengert.rnn;
 
 import static dev.wengert.ops.Ops.add;
 
+import dev.wengert.core.Allocation;
 import dev.wengert.core.ShapeException;
 import dev.wengert.core.Shapes;
 import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
+import dev.wengert.ops.Ops;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -35,6 +38,9 @@ public final class Bptt {
      */
     static SequenceGradient segment(RecurrentNet net, Tensor[] state, Tensor[] xs, int from, int to, StepLoss loss,
             Tensor[] stateCotangent) {
+        if (net.cell() instanceof RnnCell && to > from) {
+            return fusedRnnSegment(net, (RnnCell) net.cell(), state, xs, from, to, loss, stateCotangent);
+        }
         List<Tensor> params = net.parameters();
         Tensor[] s = detach(state);
         try (Tape tape = Tape.open()) {
@@ -47,6 +53,70 @@ public final class Bptt {
             double value = total == null ? 0.0 : total.item();
             Tensor[] grads = gradients(tape, params, total, s, stateCotangent, null);
             return new SequenceGradient(value, Arrays.asList(grads), detach(s));
+        }
+    }
+
+    /**
+     * {@link #segment} for the vanilla RNN through the fused sequence op ({@link Ops#tanhRnnSequence}): the
+     * states of all steps in one node, so the input projections are one product and the weight gradients one
+     * product each. The step losses are differentiated on an inner tape with respect to each state h_t (as
+     * variables of their own), and their gradients, stacked, are the cotangent of the fused node: the same
+     * gradient as the step-by-step graph, to rounding, without a slice per step on the tape (whose cotangents
+     * would each be as large as the whole sequence).
+     */
+    private static SequenceGradient fusedRnnSegment(RecurrentNet net, RnnCell cell, Tensor[] state, Tensor[] xs,
+            int from, int to, StepLoss loss, Tensor[] stateCotangent) {
+        int steps = to - from;
+        int batch = xs[from].dim(0);
+        int m = cell.inputSize();
+        int n = cell.hiddenSize();
+        int stepSize = batch * n;
+        double[] x = Allocation.doubles("bptt", new int[] {steps, batch, m});
+        for (int t = 0; t < steps; t++) System.arraycopy(xs[from + t].data(), 0, x, t * batch * m, batch * m);
+        List<Tensor> readout = net.readoutParameters();
+        Tensor[] wrtInner = new Tensor[readout.size() + steps];
+        for (int i = 0; i < readout.size(); i++) wrtInner[i] = readout.get(i);
+        try (Tape tape = Tape.open()) {
+            Tensor h = Ops.tanhRnnSequence(cell.whh(), cell.wxh(), cell.bias(), state[0].detach(),
+                    Tensor.wrap(x, steps, batch, m));
+            double[] hd = h.data();
+            Tensor last = null;
+            Tensor total = null;
+            double value;
+            Tensor[] lossGrads;
+            try (Tape inner = Tape.open()) {
+                for (int t = 0; t < steps; t++) {
+                    Tensor ht = Tensor.wrap(Arrays.copyOfRange(hd, t * stepSize, (t + 1) * stepSize), batch, n)
+                            .requiresGrad();
+                    wrtInner[readout.size() + t] = ht;
+                    last = ht;
+                    Tensor l = lossAt(net, new Tensor[] {ht}, from + t, loss);
+                    if (l != null) total = total == null ? l : add(total, l);
+                }
+                value = total == null ? 0.0 : total.item();
+                lossGrads = total == null ? null : inner.gradient(total, wrtInner);
+            }
+            double[] g = Allocation.doubles("bptt", new int[] {steps, batch, n});
+            if (lossGrads != null) {
+                for (int t = 0; t < steps; t++) {
+                    Tensor gt = lossGrads[readout.size() + t];
+                    if (gt != null) System.arraycopy(gt.data(), 0, g, t * stepSize, stepSize);
+                }
+            }
+            if (stateCotangent != null && stateCotangent[0] != null) {
+                double[] c = stateCotangent[0].data();
+                int o = (steps - 1) * stepSize;
+                for (int i = 0; i < stepSize; i++) g[o + i] += c[i];
+            }
+            Tensor[] cellGrads = tape.gradient(new Tensor[] {h}, new Tensor[] {Tensor.wrap(g, steps, batch, n)},
+                    cell.whh(), cell.wxh(), cell.bias());
+            List<Tensor> grads = new ArrayList<>(3 + readout.size());
+            for (Tensor cg : cellGrads) grads.add(cg);
+            for (int i = 0; i < readout.size(); i++) {
+                Tensor gr = lossGrads == null ? null : lossGrads[i];
+                grads.add(gr == null ? Tensor.zeros(readout.get(i).shape()) : gr);
+            }
+            return new SequenceGradient(value, grads, new Tensor[] {last.detach()});
         }
     }
 

@@ -52,6 +52,19 @@ public final class MathKernels {
         KERNEL.tanh(x, 0, y, 0, x.length);
     }
 
+    /**
+     * {@code y[yOff + i] = tanh(x[xOff + i])} for {@code i < n}, the same bits as the whole-array form; x and y
+     * may be the same array at the same offset (in place).
+     */
+    public static void tanh(double[] x, int xOff, double[] y, int yOff, int n) {
+        KERNEL.tanh(x, xOff, y, yOff, n);
+    }
+
+    /** {@code y[yOff + i] = σ(x[xOff + i])} for {@code i < n}, in place allowed, as {@link #tanh(double[], int, double[], int, int)}. */
+    public static void sigmoid(double[] x, int xOff, double[] y, int yOff, int n) {
+        KERNEL.sigmoid(x, xOff, y, yOff, n);
+    }
+
     /** {@code y[i] = σ(x[i]) = 1 / (1 + e^{-x[i]})}, without overflow for either sign. */
     public static void sigmoid(double[] x, double[] y) {
         KERNEL.sigmoid(x, 0, y, 0, x.length);
