@@ -69,6 +69,25 @@ final class BadInputs {
         }
     }
 
+    /** Zero inputs of lstmSequence for hidden size n, input size m, batch B and T steps. */
+    private static Tensor[] lstmIn(int n, int m, int batch, int steps) {
+        Tensor[] in = new Tensor[15];
+        for (int g = 0; g < 4; g++) {
+            in[g] = zeros(n, n);
+            in[4 + g] = zeros(n, m);
+            in[8 + g] = zeros(n);
+        }
+        in[12] = zeros(batch, n);
+        in[13] = zeros(batch, n);
+        in[14] = zeros(steps, batch, m);
+        return in;
+    }
+
+    private static Tensor[] withInput(Tensor[] in, int i, Tensor t) {
+        in[i] = t;
+        return in;
+    }
+
     private static Tensor[] in(Tensor... t) {
         return t;
     }
@@ -396,6 +415,20 @@ final class BadInputs {
                         t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), StructuredSpecs::refTanhRnn),
                 (s, rng) -> valid("an empty batch", in(zeros(2, 2), zeros(2, 3), zeros(2), zeros(0, 2), zeros(3, 0, 3)),
                         t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), StructuredSpecs::refTanhRnn));
+
+        put("lstmSequence",
+                (s, rng) -> bad("an empty sequence", lstmIn(2, 3, 1, 0), StructuredSpecs::lstmOf, "T >= 1"),
+                (s, rng) -> bad("a U_o of the wrong width", withInput(lstmIn(2, 3, 1, 4), 6, zeros(2, 4)),
+                        StructuredSpecs::lstmOf, "U_o must be [2,3]"),
+                (s, rng) -> bad("a b_c of the wrong size", withInput(lstmIn(2, 3, 1, 4), 11, zeros(3)),
+                        StructuredSpecs::lstmOf, "b_c must be [2]"),
+                (s, rng) -> bad("a c0 of another batch", withInput(lstmIn(2, 3, 1, 4), 13, zeros(2, 2)),
+                        StructuredSpecs::lstmOf, "c0 must be [1,2]"),
+                (s, rng) -> bad("a W_i that is not [n,n]", withInput(lstmIn(2, 3, 1, 4), 1, zeros(2, 3)),
+                        StructuredSpecs::lstmOf, "W_i must be [2,2]"),
+                (s, rng) -> bad("three gates", in(), t -> Ops.lstmSequence(new Tensor[3], new Tensor[4], new Tensor[4],
+                        zeros(1, 2), zeros(1, 2), zeros(1, 1, 3)), "4 gates"),
+                (s, rng) -> valid("an empty batch", lstmIn(2, 3, 0, 2), StructuredSpecs::lstmOf, StructuredSpecs::refLstm));
 
         put("scatterAdd",
                 (s, rng) -> bad("a negative size", in(zeros(2)), t -> new ScatterAdd(0, new int[] {0, 1}, new int[] {2}, -1)

@@ -18,7 +18,7 @@ final class StructuredSpecs {
 
     static List<OpSpec> all() {
         return List.of(max(), logSumExp(), softmax(), logSoftmax(), crossEntropyLabels(), crossEntropyTargets(),
-                slice(), unslice(), concat(), gather(), scatterAdd(), tanhRnnSequence());
+                slice(), unslice(), concat(), gather(), scatterAdd(), tanhRnnSequence(), lstmSequence());
     }
 
     private static final double LN2 = Math.log(2);
@@ -648,5 +648,81 @@ final class StructuredSpecs {
             prev = next;
         }
         return Tensor.wrap(out, steps, batch, n);
+    }
+
+    private static OpSpec lstmSequence() {
+        return new OpSpec("lstmSequence", LstmSequence.class, (spec, rng) -> {
+            int steps = 1 + rng.nextInt(3);
+            int batch = 1 + rng.nextInt(2);
+            int m = 1 + rng.nextInt(2);
+            int n = 1 + rng.nextInt(2);
+            Tensor[] in = new Tensor[15];
+            for (int g = 0; g < 4; g++) {
+                in[g] = Ops.mul(Gen.tensor(rng, n, n), 1.0 / Math.sqrt(n)).detach();
+                in[4 + g] = Ops.mul(Gen.tensor(rng, n, m), 1.0 / Math.sqrt(m)).detach();
+                in[8 + g] = Gen.tensor(rng, n);
+            }
+            in[12] = Gen.tensor(rng, batch, n);
+            in[13] = Gen.tensor(rng, batch, n);
+            in[14] = Gen.tensor(rng, steps, batch, m);
+            return new OpCase(spec, "T " + steps + ", B " + batch + ", m " + m + ", n " + n, in,
+                    StructuredSpecs::lstmOf, StructuredSpecs::refLstm);
+        }).special("one unit, one step, all pre-activations 0: c = c0/2, h = tanh(c)/2",
+                lstmZeroInputs(), StructuredSpecs::lstmOf,
+                new double[] {Math.tanh(0.5) / 2, 0.5});
+    }
+
+    static Tensor lstmOf(Tensor[] in) {
+        return Ops.lstmSequence(new Tensor[] {in[0], in[1], in[2], in[3]}, new Tensor[] {in[4], in[5], in[6], in[7]},
+                new Tensor[] {in[8], in[9], in[10], in[11]}, in[12], in[13], in[14]);
+    }
+
+    /** n = m = B = T = 1, all weights and biases 0, h0 = 0, c0 = 1: every gate 1/2 and c̃ = 0. */
+    private static Tensor[] lstmZeroInputs() {
+        Tensor[] in = new Tensor[15];
+        for (int g = 0; g < 4; g++) {
+            in[g] = Tensor.zeros(1, 1);
+            in[4 + g] = Tensor.zeros(1, 1);
+            in[8 + g] = Tensor.zeros(1);
+        }
+        in[12] = Tensor.zeros(1, 1);
+        in[13] = Tensor.of(new double[] {1}, 1, 1);
+        in[14] = Tensor.of(new double[] {0.5}, 1, 1, 1);
+        return in;
+    }
+
+    /** The LSTM by its definition, unit by unit, with Math.tanh and 1/(1 + e^{−a}). */
+    static Tensor refLstm(Tensor[] in) {
+        int n = in[0].dim(0);
+        int steps = in[14].dim(0);
+        int batch = in[14].dim(1);
+        int m = in[14].dim(2);
+        double[] x = in[14].data();
+        double[] h = in[12].data().clone();
+        double[] c = in[13].data().clone();
+        double[] out = new double[2 * steps * batch * n];
+        int cOff = steps * batch * n;
+        for (int t = 0; t < steps; t++) {
+            double[] hn = new double[batch * n];
+            double[] cn = new double[batch * n];
+            for (int r = 0; r < batch; r++) {
+                for (int i = 0; i < n; i++) {
+                    double[] act = new double[4];
+                    for (int g = 0; g < 4; g++) {
+                        double a = in[8 + g].data()[i];
+                        for (int j = 0; j < n; j++) a += in[g].data()[i * n + j] * h[r * n + j];
+                        for (int j = 0; j < m; j++) a += in[4 + g].data()[i * m + j] * x[(t * batch + r) * m + j];
+                        act[g] = g == 3 ? Math.tanh(a) : 1.0 / (1.0 + Math.exp(-a));
+                    }
+                    cn[r * n + i] = act[0] * c[r * n + i] + act[1] * act[3];
+                    hn[r * n + i] = act[2] * Math.tanh(cn[r * n + i]);
+                }
+            }
+            System.arraycopy(hn, 0, out, t * batch * n, batch * n);
+            System.arraycopy(cn, 0, out, cOff + t * batch * n, batch * n);
+            h = hn;
+            c = cn;
+        }
+        return Tensor.wrap(out, 2, steps, batch, n);
     }
 }

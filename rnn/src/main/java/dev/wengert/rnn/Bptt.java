@@ -38,8 +38,8 @@ public final class Bptt {
      */
     static SequenceGradient segment(RecurrentNet net, Tensor[] state, Tensor[] xs, int from, int to, StepLoss loss,
             Tensor[] stateCotangent) {
-        if (net.cell() instanceof RnnCell && to > from) {
-            return fusedRnnSegment(net, (RnnCell) net.cell(), state, xs, from, to, loss, stateCotangent);
+        if (net.cell().hasFusedSequence() && to > from) {
+            return fusedSegment(net, state, xs, from, to, loss, stateCotangent);
         }
         List<Tensor> params = net.parameters();
         Tensor[] s = detach(state);
@@ -57,66 +57,70 @@ public final class Bptt {
     }
 
     /**
-     * {@link #segment} for the vanilla RNN through the fused sequence op ({@link Ops#tanhRnnSequence}): the
-     * states of all steps in one node, so the input projections are one product and the weight gradients one
-     * product each. The step losses are differentiated on an inner tape with respect to each state h_t (as
-     * variables of their own), and their gradients, stacked, are the cotangent of the fused node: the same
+     * {@link #segment} through the cell's fused sequence op ({@link Cell#sequence}: the vanilla RNN's and the
+     * LSTM's): the states of all steps in one node, so the input projections are one product and the weight
+     * gradients one product each. The step losses are differentiated on an inner tape with respect to each h_t
+     * (as variables of their own), and their gradients, stacked, are the cotangent of the fused node: the same
      * gradient as the step-by-step graph, to rounding, without a slice per step on the tape (whose cotangents
      * would each be as large as the whole sequence).
      */
-    private static SequenceGradient fusedRnnSegment(RecurrentNet net, RnnCell cell, Tensor[] state, Tensor[] xs,
-            int from, int to, StepLoss loss, Tensor[] stateCotangent) {
+    private static SequenceGradient fusedSegment(RecurrentNet net, Tensor[] state, Tensor[] xs, int from, int to,
+            StepLoss loss, Tensor[] stateCotangent) {
+        Cell cell = net.cell();
         int steps = to - from;
         int batch = xs[from].dim(0);
         int m = cell.inputSize();
         int n = cell.hiddenSize();
+        int parts = cell.stateParts();
         int stepSize = batch * n;
+        int partSize = steps * stepSize;
         double[] x = Allocation.doubles("bptt", new int[] {steps, batch, m});
         for (int t = 0; t < steps; t++) System.arraycopy(xs[from + t].data(), 0, x, t * batch * m, batch * m);
         List<Tensor> readout = net.readoutParameters();
+        Tensor[] cellParams = cell.params();
         Tensor[] wrtInner = new Tensor[readout.size() + steps];
         for (int i = 0; i < readout.size(); i++) wrtInner[i] = readout.get(i);
         try (Tape tape = Tape.open()) {
-            Tensor h = Ops.tanhRnnSequence(cell.whh(), cell.wxh(), cell.bias(), state[0].detach(),
-                    Tensor.wrap(x, steps, batch, m));
-            double[] hd = h.data();
-            Tensor last = null;
+            Tensor y = cell.sequence(detach(state), Tensor.wrap(x, steps, batch, m));
+            double[] yd = y.data();
             Tensor total = null;
             double value;
             Tensor[] lossGrads;
             try (Tape inner = Tape.open()) {
                 for (int t = 0; t < steps; t++) {
-                    Tensor ht = Tensor.wrap(Arrays.copyOfRange(hd, t * stepSize, (t + 1) * stepSize), batch, n)
+                    Tensor ht = Tensor.wrap(Arrays.copyOfRange(yd, t * stepSize, (t + 1) * stepSize), batch, n)
                             .requiresGrad();
                     wrtInner[readout.size() + t] = ht;
-                    last = ht;
                     Tensor l = lossAt(net, new Tensor[] {ht}, from + t, loss);
                     if (l != null) total = total == null ? l : add(total, l);
                 }
                 value = total == null ? 0.0 : total.item();
                 lossGrads = total == null ? null : inner.gradient(total, wrtInner);
             }
-            double[] g = Allocation.doubles("bptt", new int[] {steps, batch, n});
+            double[] g = Allocation.doubles("bptt", y.shape());
             if (lossGrads != null) {
                 for (int t = 0; t < steps; t++) {
                     Tensor gt = lossGrads[readout.size() + t];
                     if (gt != null) System.arraycopy(gt.data(), 0, g, t * stepSize, stepSize);
                 }
             }
-            if (stateCotangent != null && stateCotangent[0] != null) {
-                double[] c = stateCotangent[0].data();
-                int o = (steps - 1) * stepSize;
-                for (int i = 0; i < stepSize; i++) g[o + i] += c[i];
+            Tensor[] finalState = new Tensor[parts];
+            for (int p = 0; p < parts; p++) {
+                int o = p * partSize + (steps - 1) * stepSize;
+                finalState[p] = Tensor.wrap(Arrays.copyOfRange(yd, o, o + stepSize), batch, n);
+                if (stateCotangent != null && stateCotangent[p] != null) {
+                    double[] c = stateCotangent[p].data();
+                    for (int i = 0; i < stepSize; i++) g[o + i] += c[i];
+                }
             }
-            Tensor[] cellGrads = tape.gradient(new Tensor[] {h}, new Tensor[] {Tensor.wrap(g, steps, batch, n)},
-                    cell.whh(), cell.wxh(), cell.bias());
-            List<Tensor> grads = new ArrayList<>(3 + readout.size());
+            Tensor[] cellGrads = tape.gradient(new Tensor[] {y}, new Tensor[] {Tensor.wrap(g, y.shape())}, cellParams);
+            List<Tensor> grads = new ArrayList<>(cellParams.length + readout.size());
             for (Tensor cg : cellGrads) grads.add(cg);
             for (int i = 0; i < readout.size(); i++) {
                 Tensor gr = lossGrads == null ? null : lossGrads[i];
                 grads.add(gr == null ? Tensor.zeros(readout.get(i).shape()) : gr);
             }
-            return new SequenceGradient(value, grads, new Tensor[] {last.detach()});
+            return new SequenceGradient(value, grads, finalState);
         }
     }
 

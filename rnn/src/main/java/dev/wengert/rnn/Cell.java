@@ -97,6 +97,23 @@ public abstract class Cell extends Module {
         return paramCache;
     }
 
+    /** Whether {@link #sequence} is implemented: BPTT then records a whole segment as one node. */
+    boolean hasFusedSequence() {
+        return false;
+    }
+
+    /**
+     * All steps of a sequence as one fused op, with this cell's own parameters: the states after each step,
+     * {@code [parts, T, B, n]} flattened part by part (part 0 is h), or {@code [T, B, n]} for a one-part state.
+     * Only cells with {@link #hasFusedSequence()} implement it.
+     *
+     * @param state the state before the first step (detached)
+     * @param xs    the inputs {@code [T, B, m]}
+     */
+    Tensor sequence(Tensor[] state, Tensor xs) {
+        throw new UnsupportedOperationException(name() + " has no fused sequence op");
+    }
+
     /** The output {@code h_t} of a state. */
     public final Tensor output(Tensor[] state) {
         return state[outputPart()];

@@ -140,6 +140,16 @@ public final class LstmCell extends Cell {
         return add(add(linear(h, params[3 * g]), linear(x, params[3 * g + 1])), params[3 * g + 2]);
     }
 
+    @Override
+    boolean hasFusedSequence() {
+        return true;
+    }
+
+    @Override
+    Tensor sequence(Tensor[] state, Tensor xs) {
+        return dev.wengert.ops.Ops.lstmSequence(wh, wx, b, state[0], state[1], xs);
+    }
+
     /** {@code W_gh} of gate g (0 = f, 1 = i, 2 = o, 3 = c), the live parameter. */
     public Tensor wh(int g) {
         return wh[g];

@@ -60,6 +60,16 @@ public final class RnnCell extends Cell {
         return new Tensor[] {tanh(add(add(linear(state[0], params[0]), linear(x, params[1])), params[2]))};
     }
 
+    @Override
+    boolean hasFusedSequence() {
+        return true;
+    }
+
+    @Override
+    Tensor sequence(Tensor[] state, Tensor xs) {
+        return dev.wengert.ops.Ops.tanhRnnSequence(whh, wxh, b, state[0], xs);
+    }
+
     /** The recurrent matrix {@code W_hh} (the live parameter). */
     public Tensor whh() {
         return whh;
