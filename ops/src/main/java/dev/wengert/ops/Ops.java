@@ -239,6 +239,32 @@ public final class Ops {
     }
 
     /**
+     * Every state of a GRU over a whole sequence, as one op: for gates z, r, n (in that order)
+     * {@code z_t = σ(h_{t−1} W_zᵀ + x_t U_zᵀ + b_z)}, {@code r_t} likewise,
+     * {@code ñ_t = tanh((r_t ⊙ h_{t−1}) W_nᵀ + x_t U_nᵀ + b_n)}, {@code h_t = ñ_t + z_t ⊙ (h_{t−1} − ñ_t)}. The same
+     * states as T steps written with separate ops (the same bits), the same gradients to rounding, faster.
+     *
+     * @param w  the recurrent weights of the three gates, each {@code [n,n]}
+     * @param u  the input weights of the three gates, each {@code [n,m]}
+     * @param b  the biases of the three gates, each {@code [n]}
+     * @param h0 the state before the first step {@code [B,n]}
+     * @param xs the inputs of all steps {@code [T,B,m]}, T ≥ 1
+     * @return the states {@code [T,B,n]}
+     */
+    public static Tensor gruSequence(Tensor[] w, Tensor[] u, Tensor[] b, Tensor h0, Tensor xs) {
+        String[] names = {"W", "U", "b"};
+        Tensor[][] groups = {w, u, b};
+        for (int k = 0; k < 3; k++) {
+            if (groups[k] == null) throw new NullPointerException("gruSequence: the array " + names[k] + " is null");
+            if (groups[k].length != 3) {
+                throw new IllegalArgumentException("gruSequence: " + names[k] + " must hold the 3 gates z, r, n; got "
+                        + groups[k].length);
+            }
+        }
+        return GruSequence.INSTANCE.apply(w[0], w[1], w[2], u[0], u[1], u[2], b[0], b[1], b[2], h0, xs);
+    }
+
+    /**
      * The matrix product. Rank ≥ 2 inputs multiply over their last two axes and broadcast over the
      * others; a 1-d input is promoted as NumPy does (a vector on the left is a row, on the right a
      * column, and that axis is removed from the result).

@@ -83,6 +83,19 @@ final class BadInputs {
         return in;
     }
 
+    /** Zero inputs of gruSequence for hidden size n, input size m, batch B and T steps. */
+    private static Tensor[] gruIn(int n, int m, int batch, int steps) {
+        Tensor[] in = new Tensor[11];
+        for (int g = 0; g < 3; g++) {
+            in[g] = zeros(n, n);
+            in[3 + g] = zeros(n, m);
+            in[6 + g] = zeros(n);
+        }
+        in[9] = zeros(batch, n);
+        in[10] = zeros(steps, batch, m);
+        return in;
+    }
+
     private static Tensor[] withInput(Tensor[] in, int i, Tensor t) {
         in[i] = t;
         return in;
@@ -429,6 +442,18 @@ final class BadInputs {
                 (s, rng) -> bad("three gates", in(), t -> Ops.lstmSequence(new Tensor[3], new Tensor[4], new Tensor[4],
                         zeros(1, 2), zeros(1, 2), zeros(1, 1, 3)), "4 gates"),
                 (s, rng) -> valid("an empty batch", lstmIn(2, 3, 0, 2), StructuredSpecs::lstmOf, StructuredSpecs::refLstm));
+
+        put("gruSequence",
+                (s, rng) -> bad("an empty sequence", gruIn(2, 3, 1, 0), StructuredSpecs::gruOf, "T >= 1"),
+                (s, rng) -> bad("a U_n of the wrong width", withInput(gruIn(2, 3, 1, 4), 5, zeros(2, 4)),
+                        StructuredSpecs::gruOf, "U_n must be [2,3]"),
+                (s, rng) -> bad("a b_r of the wrong size", withInput(gruIn(2, 3, 1, 4), 7, zeros(3)),
+                        StructuredSpecs::gruOf, "b_r must be [2]"),
+                (s, rng) -> bad("an h0 of another batch", withInput(gruIn(2, 3, 1, 4), 9, zeros(2, 2)),
+                        StructuredSpecs::gruOf, "h0 must be [1,2]"),
+                (s, rng) -> bad("four gates", in(), t -> Ops.gruSequence(new Tensor[4], new Tensor[3], new Tensor[3],
+                        zeros(1, 2), zeros(1, 1, 3)), "3 gates"),
+                (s, rng) -> valid("an empty batch", gruIn(2, 3, 0, 2), StructuredSpecs::gruOf, StructuredSpecs::refGru));
 
         put("scatterAdd",
                 (s, rng) -> bad("a negative size", in(zeros(2)), t -> new ScatterAdd(0, new int[] {0, 1}, new int[] {2}, -1)

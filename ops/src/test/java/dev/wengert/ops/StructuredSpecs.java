@@ -18,7 +18,7 @@ final class StructuredSpecs {
 
     static List<OpSpec> all() {
         return List.of(max(), logSumExp(), softmax(), logSoftmax(), crossEntropyLabels(), crossEntropyTargets(),
-                slice(), unslice(), concat(), gather(), scatterAdd(), tanhRnnSequence(), lstmSequence());
+                slice(), unslice(), concat(), gather(), scatterAdd(), tanhRnnSequence(), lstmSequence(), gruSequence());
     }
 
     private static final double LN2 = Math.log(2);
@@ -724,5 +724,85 @@ final class StructuredSpecs {
             c = cn;
         }
         return Tensor.wrap(out, 2, steps, batch, n);
+    }
+
+    private static OpSpec gruSequence() {
+        return new OpSpec("gruSequence", GruSequence.class, (spec, rng) -> {
+            int steps = 1 + rng.nextInt(3);
+            int batch = 1 + rng.nextInt(2);
+            int m = 1 + rng.nextInt(2);
+            int n = 1 + rng.nextInt(2);
+            Tensor[] in = new Tensor[11];
+            for (int g = 0; g < 3; g++) {
+                in[g] = Ops.mul(Gen.tensor(rng, n, n), 1.0 / Math.sqrt(n)).detach();
+                in[3 + g] = Ops.mul(Gen.tensor(rng, n, m), 1.0 / Math.sqrt(m)).detach();
+                in[6 + g] = Gen.tensor(rng, n);
+            }
+            in[9] = Gen.tensor(rng, batch, n);
+            in[10] = Gen.tensor(rng, steps, batch, m);
+            return new OpCase(spec, "T " + steps + ", B " + batch + ", m " + m + ", n " + n, in,
+                    StructuredSpecs::gruOf, StructuredSpecs::refGru);
+        }).special("one unit, one step, all pre-activations 0: h = h0/2", gruZeroInputs(), StructuredSpecs::gruOf,
+                new double[] {0.5});
+    }
+
+    static Tensor gruOf(Tensor[] in) {
+        return Ops.gruSequence(new Tensor[] {in[0], in[1], in[2]}, new Tensor[] {in[3], in[4], in[5]},
+                new Tensor[] {in[6], in[7], in[8]}, in[9], in[10]);
+    }
+
+    /** n = m = B = T = 1, weights and biases 0, h0 = 1: z = r = 1/2, ñ = 0, so h = 1/2. */
+    private static Tensor[] gruZeroInputs() {
+        Tensor[] in = new Tensor[11];
+        for (int g = 0; g < 3; g++) {
+            in[g] = Tensor.zeros(1, 1);
+            in[3 + g] = Tensor.zeros(1, 1);
+            in[6 + g] = Tensor.zeros(1);
+        }
+        in[9] = Tensor.of(new double[] {1}, 1, 1);
+        in[10] = Tensor.of(new double[] {0.5}, 1, 1, 1);
+        return in;
+    }
+
+    /** The GRU by its definition, unit by unit, with Math.tanh and 1/(1 + e^{−a}). */
+    static Tensor refGru(Tensor[] in) {
+        int n = in[0].dim(0);
+        int steps = in[10].dim(0);
+        int batch = in[10].dim(1);
+        int m = in[10].dim(2);
+        double[] x = in[10].data();
+        double[] h = in[9].data().clone();
+        double[] out = new double[steps * batch * n];
+        for (int t = 0; t < steps; t++) {
+            double[] hn = new double[batch * n];
+            for (int r = 0; r < batch; r++) {
+                double[] z = new double[n];
+                double[] rg = new double[n];
+                for (int i = 0; i < n; i++) {
+                    double az = in[6].data()[i];
+                    double ar = in[7].data()[i];
+                    for (int j = 0; j < n; j++) {
+                        az += in[0].data()[i * n + j] * h[r * n + j];
+                        ar += in[1].data()[i * n + j] * h[r * n + j];
+                    }
+                    for (int j = 0; j < m; j++) {
+                        az += in[3].data()[i * m + j] * x[(t * batch + r) * m + j];
+                        ar += in[4].data()[i * m + j] * x[(t * batch + r) * m + j];
+                    }
+                    z[i] = 1.0 / (1.0 + Math.exp(-az));
+                    rg[i] = 1.0 / (1.0 + Math.exp(-ar));
+                }
+                for (int i = 0; i < n; i++) {
+                    double an = in[8].data()[i];
+                    for (int j = 0; j < n; j++) an += in[2].data()[i * n + j] * rg[j] * h[r * n + j];
+                    for (int j = 0; j < m; j++) an += in[5].data()[i * m + j] * x[(t * batch + r) * m + j];
+                    double cand = Math.tanh(an);
+                    hn[r * n + i] = (1 - z[i]) * cand + z[i] * h[r * n + i];
+                }
+            }
+            System.arraycopy(hn, 0, out, t * batch * n, batch * n);
+            h = hn;
+        }
+        return Tensor.wrap(out, steps, batch, n);
     }
 }

@@ -50,4 +50,16 @@ public final class GruCell extends Cell {
         // (1 − z) ñ + z h, written as ñ + z (h − ñ): one multiplication fewer.
         return new Tensor[] {add(cand, mul(z, sub(h, cand)))};
     }
+
+    @Override
+    boolean hasFusedSequence() {
+        return true;
+    }
+
+    @Override
+    Tensor sequence(Tensor[] state, Tensor xs) {
+        Tensor[] p = params();
+        return dev.wengert.ops.Ops.gruSequence(new Tensor[] {p[0], p[3], p[6]}, new Tensor[] {p[1], p[4], p[7]},
+                new Tensor[] {p[2], p[5], p[8]}, state[0], xs);
+    }
 }

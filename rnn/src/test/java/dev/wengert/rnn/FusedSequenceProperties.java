@@ -13,7 +13,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * BPTT of the vanilla RNN and the LSTM through their fused sequence ops against the step-by-step graph of the same cell
+ * BPTT of the vanilla RNN, the LSTM and the GRU through their fused sequence ops against the step-by-step graph of the same cell
  * (the cell wrapped in a one-layer {@link StackedCell}, which the fused path does not recognise, so it records
  * one matmul/add/tanh per step): losses, gradients and final states agree to 1e-12 relative, for full BPTT,
  * both TBPTT forms and checkpointed BPTT, with and without a readout, with steps that have no loss, and with a
@@ -26,9 +26,10 @@ class FusedSequenceProperties {
     void everyBpttFormEqualsTheStepByStepGraph(@ForAll long seed, @ForAll @IntRange(min = 1, max = 20) int steps,
             @ForAll @IntRange(min = 1, max = 4) int batch, @ForAll @IntRange(min = 1, max = 6) int m,
             @ForAll @IntRange(min = 1, max = 40) int n, @ForAll boolean readout,
-            @ForAll @IntRange(min = 1, max = 7) int k1, @ForAll boolean lstm) {
+            @ForAll @IntRange(min = 1, max = 7) int k1, @ForAll @IntRange(min = 0, max = 2) int kind) {
+        boolean lstm = kind == 1;
         Random rng = new Random(seed);
-        Cell cell = lstm ? new LstmCell(m, n, rng) : new RnnCell(m, n, rng);
+        Cell cell = lstm ? new LstmCell(m, n, rng) : kind == 2 ? new GruCell(m, n, rng) : new RnnCell(m, n, rng);
         Linear out = readout ? new Linear(n, 3, rng) : null;
         RecurrentNet fused = new RecurrentNet(cell, out);
         RecurrentNet stepwise = new RecurrentNet(new StackedCell(cell), out);
