@@ -4,8 +4,6 @@ import dev.wengert.core.Allocation;
 import dev.wengert.core.Node;
 import dev.wengert.core.Primitive;
 import dev.wengert.core.Saved;
-import dev.wengert.core.ShapeException;
-import dev.wengert.core.Shapes;
 import dev.wengert.core.Tensor;
 import dev.wengert.ops.kernel.Gemm;
 import dev.wengert.ops.kernel.MathKernels;
@@ -53,32 +51,18 @@ final class GruSequence extends Primitive {
 
     @Override
     public int[] shape(Tensor... x) {
-        int[] xs = x[10].shape();
-        if (xs.length != 3 || xs[0] == 0) {
-            throw new ShapeException(NAME + ": X must be [T,B,m] with T >= 1 (the inputs of every step), got "
-                    + Shapes.str(xs));
-        }
-        int[] w0 = x[0].shape();
-        if (w0.length != 2 || w0[0] != w0[1] || w0[0] == 0) {
-            throw new ShapeException(NAME + ": W_z must be a non-empty square [n,n] matrix, got " + Shapes.str(w0));
-        }
-        int n = w0[0];
+        int[] xs = Sequences.checkInputs(NAME, x[10]);
+        int n = Sequences.checkSquare(NAME, "W_z", x[0]);
         int batch = xs[1];
         int m = xs[2];
+        String from = "n from W_z, B and m from X";
         for (int g = 0; g < 3; g++) {
-            check(x[g], "W_" + GATES[g], n, n);
-            check(x[3 + g], "U_" + GATES[g], n, m);
-            check(x[6 + g], "b_" + GATES[g], n);
+            Sequences.check(NAME, x[g], "W_" + GATES[g], from, n, n);
+            Sequences.check(NAME, x[3 + g], "U_" + GATES[g], from, n, m);
+            Sequences.check(NAME, x[6 + g], "b_" + GATES[g], from, n);
         }
-        check(x[9], "h0", batch, n);
+        Sequences.check(NAME, x[9], "h0", from, batch, n);
         return new int[] {xs[0], batch, n};
-    }
-
-    private static void check(Tensor t, String what, int... expected) {
-        if (!t.hasShape(expected)) {
-            throw new ShapeException(NAME + ": " + what + " must be " + Shapes.str(expected)
-                    + " (n from W_z, B and m from X), got " + Shapes.str(t.shape()));
-        }
     }
 
     /** What forward keeps: the gates {@code [T·B, 3n]} (z, r, ñ per row) and {@code r ⊙ h_{t−1}} {@code [T·B, n]}. */
@@ -90,13 +74,6 @@ final class GruSequence extends Primitive {
             this.gates = gates;
             this.resetState = resetState;
         }
-    }
-
-    /** The matrices of inputs {@code first..first+count−1} ({@code [n, cols]} each), stacked. */
-    private static double[] stacked(Tensor[] x, int first, int count, int n, int cols) {
-        double[] out = new double[count * n * cols];
-        for (int g = 0; g < count; g++) System.arraycopy(x[first + g].data(), 0, out, g * n * cols, n * cols);
-        return out;
     }
 
     @Override
@@ -115,9 +92,9 @@ final class GruSequence extends Primitive {
         int n3 = 3 * n;
         int rows = steps * batch;
         int stepSize = batch * n;
-        double[] wzr = stacked(x, 0, 2, n, n);
+        double[] wzr = Sequences.stacked(x, 0, 2, n, n);
         double[] wn = x[2].data();
-        double[] u = stacked(x, 3, 3, n, m);
+        double[] u = Sequences.stacked(x, 3, 3, n, m);
         double[] h0 = x[9].data();
         double[] gates = Allocation.doubles(NAME, new int[] {rows, n3});
         double[] rh = Allocation.doubles(NAME, new int[] {rows, n});
@@ -178,7 +155,7 @@ final class GruSequence extends Primitive {
         double[] y = out.data();
         double[] gd = g.data();
         double[] h0 = in[9].data();
-        double[] wzr = stacked(in, 0, 2, n, n);
+        double[] wzr = Sequences.stacked(in, 0, 2, n, n);
         double[] wn = in[2].data();
         double[] gates = act.gates;
         double[] da = Allocation.doubles(NAME, new int[] {rows, n3});
@@ -235,16 +212,11 @@ final class GruSequence extends Primitive {
         if (node.needsGrad(6) || node.needsGrad(7) || node.needsGrad(8)) {
             double[] db = new double[n3];
             for (int r = 0; r < rows; r++) for (int i = 0; i < n3; i++) db[i] += da[r * n3 + i];
-            for (int k = 0; k < 3; k++) {
-                if (!node.needsGrad(6 + k)) continue;
-                double[] part = new double[n];
-                System.arraycopy(db, k * n, part, 0, n);
-                grads[6 + k] = Tensor.wrap(part, n);
-            }
+            for (int k = 0; k < 3; k++) if (node.needsGrad(6 + k)) grads[6 + k] = Sequences.block(db, k, n, 1, true);
         }
         if (node.needsGrad(9)) grads[9] = Tensor.wrap(delta, batch, n);
         if (node.needsGrad(10)) {
-            double[] u = stacked(in, 3, 3, n, m);
+            double[] u = Sequences.stacked(in, 3, 3, n, m);
             double[] dx = Allocation.doubles(NAME, new int[] {steps, batch, m});
             Gemm.gemm(false, false, rows, m, n3, 1.0, da, 0, n3, u, 0, m, 0.0, dx, 0, m);
             grads[10] = Tensor.wrap(dx, steps, batch, m);
@@ -254,10 +226,7 @@ final class GruSequence extends Primitive {
 
     private static void split(double[] stackedGrad, Tensor[] grads, int first, int count, int n, int cols, Node node) {
         for (int g = 0; g < count; g++) {
-            if (!node.needsGrad(first + g)) continue;
-            double[] part = new double[n * cols];
-            System.arraycopy(stackedGrad, g * n * cols, part, 0, n * cols);
-            grads[first + g] = Tensor.wrap(part, n, cols);
+            if (node.needsGrad(first + g)) grads[first + g] = Sequences.block(stackedGrad, g, n, cols, false);
         }
     }
 
@@ -275,13 +244,13 @@ final class GruSequence extends Primitive {
         Tensor[] dx = new Tensor[steps];
         Tensor delta = null;
         for (int t = steps - 1; t >= 0; t--) {
-            Tensor hp = t == 0 ? in[9] : step(y, t - 1, batch, n);
-            Tensor x = step(in[10], t, batch, m);
+            Tensor hp = t == 0 ? in[9] : Sequences.step(y, t - 1, batch, n);
+            Tensor x = Sequences.step(in[10], t, batch, m);
             Tensor z = Ops.sigmoid(pre(hp, x, in, 0));
             Tensor r = Ops.sigmoid(pre(hp, x, in, 1));
             Tensor rh = Ops.mul(r, hp);
             Tensor cand = Ops.tanh(pre(rh, x, in, 2));
-            Tensor gt = step(g, t, batch, n);
+            Tensor gt = Sequences.step(g, t, batch, n);
             Tensor dH = delta == null ? gt : Ops.add(gt, delta);
             Tensor daN = Ops.mul(Ops.mul(dH, Ops.sub(1.0, z)), Ops.sub(1.0, Ops.mul(cand, cand)));
             Tensor dRh = Ops.matmul(daN, in[2]);
@@ -293,10 +262,10 @@ final class GruSequence extends Primitive {
             Tensor[] rowsOf = {hp, hp, rh};
             Tensor dxt = null;
             for (int k = 0; k < 3; k++) {
-                dw[k] = sum(dw[k], Ops.matmul(da[k], rowsOf[k], true, false));
-                du[k] = sum(du[k], Ops.matmul(da[k], x, true, false));
-                db[k] = sum(db[k], Ops.sum(da[k], 0));
-                dxt = sum(dxt, Ops.matmul(da[k], in[3 + k]));
+                dw[k] = Sequences.plus(dw[k], Ops.matmul(da[k], rowsOf[k], true, false));
+                du[k] = Sequences.plus(du[k], Ops.matmul(da[k], x, true, false));
+                db[k] = Sequences.plus(db[k], Ops.sum(da[k], 0));
+                dxt = Sequences.plus(dxt, Ops.matmul(da[k], in[3 + k]));
             }
             dx[t] = dxt;
         }
@@ -316,19 +285,9 @@ final class GruSequence extends Primitive {
         return Ops.add(Ops.add(Ops.matmul(h, in[k], false, true), Ops.matmul(x, in[3 + k], false, true)), in[6 + k]);
     }
 
-    private static Tensor sum(Tensor acc, Tensor v) {
-        return acc == null ? v : Ops.add(acc, v);
-    }
-
-    /** Step t of a {@code [T,B,cols]} tensor, as {@code [B,cols]}. */
-    private static Tensor step(Tensor y, int t, int batch, int cols) {
-        return Ops.reshape(Ops.slice(y, 0, t, t + 1), batch, cols);
-    }
-
     @Override
     public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, Saved saved) {
-        int k = -1;
-        for (Tensor ti : t) if (ti != null) k = ti.dim(0);
+        int k = Sequences.directions(t);
         if (k < 0) return null;
         Activations act = activations(saved, x, y);
         int steps = x[10].dim(0);
@@ -342,9 +301,9 @@ final class GruSequence extends Primitive {
         int outSize = rows * n;
         double[] yd = y.data();
         double[] h0 = x[9].data();
-        double[] wzr = stacked(x, 0, 2, n, n);
+        double[] wzr = Sequences.stacked(x, 0, 2, n, n);
         double[] wn = x[2].data();
-        double[] u = stacked(x, 3, 3, n, m);
+        double[] u = Sequences.stacked(x, 3, 3, n, m);
         double[] gates = act.gates;
         double[] rh = act.resetState;
         double[] out = Allocation.doubles(NAME, new int[] {k, steps, batch, n});
@@ -354,11 +313,11 @@ final class GruSequence extends Primitive {
             java.util.Arrays.fill(pre, 0.0);
             // ȧ without the parts that depend on ḣ_{t−1}: ẋ Uᵀ + x U̇ᵀ + ḃ, h_{t−1} Ẇ_{z,r}ᵀ and (r⊙h) Ẇ_nᵀ.
             if (t[10] != null) Gemm.gemm(false, true, rows, n3, m, 1.0, t[10].data(), q * rows * m, m, u, 0, m, 1.0, pre, 0, n3);
-            double[] dU = tangentStack(t, 3, 3, q, n, m);
+            double[] dU = Sequences.tangentStack(t, 3, 3, q, n, m);
             if (dU != null) Gemm.gemm(false, true, rows, n3, m, 1.0, x[10].data(), 0, m, dU, 0, m, 1.0, pre, 0, n3);
-            double[] dB = tangentStack(t, 6, 3, q, n, 1);
+            double[] dB = Sequences.tangentStack(t, 6, 3, q, n, 1);
             if (dB != null) for (int r = 0; r < rows; r++) for (int i = 0; i < n3; i++) pre[r * n3 + i] += dB[i];
-            double[] dW = tangentStack(t, 0, 2, q, n, n);
+            double[] dW = Sequences.tangentStack(t, 0, 2, q, n, n);
             if (dW != null) {
                 Gemm.gemm(false, true, batch, n2, n, 1.0, h0, 0, n, dW, 0, n, 1.0, pre, 0, n3);
                 if (steps > 1) Gemm.gemm(false, true, rows - batch, n2, n, 1.0, yd, 0, n, dW, 0, n, 1.0, pre, batch * n3, n3);
@@ -396,16 +355,5 @@ final class GruSequence extends Primitive {
             }
         }
         return Tensor.wrap(out, k, steps, batch, n);
-    }
-
-    /** Direction q of the tangents of inputs {@code first..first+count−1}, stacked; null if all are zero. */
-    private static double[] tangentStack(Tensor[] t, int first, int count, int q, int n, int cols) {
-        double[] out = null;
-        for (int g = 0; g < count; g++) {
-            if (t[first + g] == null) continue;
-            if (out == null) out = new double[count * n * cols];
-            System.arraycopy(t[first + g].data(), q * n * cols, out, g * n * cols, n * cols);
-        }
-        return out;
     }
 }

@@ -4,8 +4,6 @@ import dev.wengert.core.Allocation;
 import dev.wengert.core.Node;
 import dev.wengert.core.Primitive;
 import dev.wengert.core.Saved;
-import dev.wengert.core.ShapeException;
-import dev.wengert.core.Shapes;
 import dev.wengert.core.Tensor;
 import dev.wengert.ops.kernel.Gemm;
 import dev.wengert.ops.kernel.MathKernels;
@@ -55,33 +53,19 @@ final class LstmSequence extends Primitive {
 
     @Override
     public int[] shape(Tensor... x) {
-        int[] xs = x[14].shape();
-        if (xs.length != 3 || xs[0] == 0) {
-            throw new ShapeException(NAME + ": X must be [T,B,m] with T >= 1 (the inputs of every step), got "
-                    + Shapes.str(xs));
-        }
-        int[] w0 = x[0].shape();
-        if (w0.length != 2 || w0[0] != w0[1] || w0[0] == 0) {
-            throw new ShapeException(NAME + ": W_f must be a non-empty square [n,n] matrix, got " + Shapes.str(w0));
-        }
-        int n = w0[0];
+        int[] xs = Sequences.checkInputs(NAME, x[14]);
+        int n = Sequences.checkSquare(NAME, "W_f", x[0]);
         int batch = xs[1];
         int m = xs[2];
+        String from = "n from W_f, B and m from X";
         for (int g = 0; g < 4; g++) {
-            check(x[g], "W_" + GATES[g], n, n);
-            check(x[4 + g], "U_" + GATES[g], n, m);
-            check(x[8 + g], "b_" + GATES[g], n);
+            Sequences.check(NAME, x[g], "W_" + GATES[g], from, n, n);
+            Sequences.check(NAME, x[4 + g], "U_" + GATES[g], from, n, m);
+            Sequences.check(NAME, x[8 + g], "b_" + GATES[g], from, n);
         }
-        check(x[12], "h0", batch, n);
-        check(x[13], "c0", batch, n);
+        Sequences.check(NAME, x[12], "h0", from, batch, n);
+        Sequences.check(NAME, x[13], "c0", from, batch, n);
         return new int[] {2, xs[0], batch, n};
-    }
-
-    private static void check(Tensor t, String what, int... expected) {
-        if (!t.hasShape(expected)) {
-            throw new ShapeException(NAME + ": " + what + " must be " + Shapes.str(expected) + " (n from W_f, B and m from X), got "
-                    + Shapes.str(t.shape()));
-        }
     }
 
     /** What forward keeps: the gate activations {@code [T·B, 4n]} (f, i, o, c̃ per row) and tanh c_t. */
@@ -93,13 +77,6 @@ final class LstmSequence extends Primitive {
             this.gates = gates;
             this.tanhC = tanhC;
         }
-    }
-
-    /** The four gates' matrices of inputs {@code first..first+3}, stacked into {@code [4n, cols]}. */
-    private static double[] stacked(Tensor[] x, int first, int n, int cols) {
-        double[] out = new double[4 * n * cols];
-        for (int g = 0; g < 4; g++) System.arraycopy(x[first + g].data(), 0, out, g * n * cols, n * cols);
-        return out;
     }
 
     @Override
@@ -120,8 +97,8 @@ final class LstmSequence extends Primitive {
         int rows = steps * batch;
         int stepSize = batch * n;
         int cOff = rows * n;
-        double[] w = stacked(x, 0, n, n);
-        double[] u = stacked(x, 4, n, m);
+        double[] w = Sequences.stacked(x, 0, 4, n, n);
+        double[] u = Sequences.stacked(x, 4, 4, n, m);
         double[] h0 = x[12].data();
         double[] c0 = x[13].data();
         double[] gates = Allocation.doubles(NAME, new int[] {rows, n4});
@@ -183,7 +160,7 @@ final class LstmSequence extends Primitive {
         double[] y = out.data();
         double[] gd = g.data();
         double[] c0 = in[13].data();
-        double[] w = stacked(in, 0, n, n);
+        double[] w = Sequences.stacked(in, 0, 4, n, n);
         double[] gates = act.gates;
         double[] tanhC = act.tanhC;
         double[] da = Allocation.doubles(NAME, new int[] {rows, n4});
@@ -245,7 +222,7 @@ final class LstmSequence extends Primitive {
         if (node.needsGrad(12)) grads[12] = Tensor.wrap(dh, batch, n);
         if (node.needsGrad(13)) grads[13] = Tensor.wrap(dc, batch, n);
         if (node.needsGrad(14)) {
-            double[] u = stacked(in, 4, n, m);
+            double[] u = Sequences.stacked(in, 4, 4, n, m);
             double[] dx = Allocation.doubles(NAME, new int[] {steps, batch, m});
             Gemm.gemm(false, false, rows, m, n4, 1.0, da, 0, n4, u, 0, m, 0.0, dx, 0, m);
             grads[14] = Tensor.wrap(dx, steps, batch, m);
@@ -256,10 +233,7 @@ final class LstmSequence extends Primitive {
     /** The gates' blocks of a stacked {@code [4n, cols]} gradient, into inputs {@code first..first+3}. */
     private static void split(double[] stackedGrad, Tensor[] grads, int first, int n, int cols, Node node) {
         for (int g = 0; g < 4; g++) {
-            if (!node.needsGrad(first + g)) continue;
-            double[] part = new double[n * cols];
-            System.arraycopy(stackedGrad, g * n * cols, part, 0, n * cols);
-            grads[first + g] = cols == 1 && first == 8 ? Tensor.wrap(part, n) : Tensor.wrap(part, n, cols);
+            if (node.needsGrad(first + g)) grads[first + g] = Sequences.block(stackedGrad, g, n, cols, first == 8);
         }
     }
 
@@ -301,11 +275,11 @@ final class LstmSequence extends Primitive {
             dh = null;
             Tensor dxt = null;
             for (int k = 0; k < 4; k++) {
-                dh = sum(dh, Ops.matmul(da[k], in[k]));
-                dxt = sum(dxt, Ops.matmul(da[k], in[4 + k]));
-                dw[k] = sum(dw[k], Ops.matmul(da[k], hPrev, true, false));
-                du[k] = sum(du[k], Ops.matmul(da[k], x, true, false));
-                db[k] = sum(db[k], Ops.sum(da[k], 0));
+                dh = Sequences.plus(dh, Ops.matmul(da[k], in[k]));
+                dxt = Sequences.plus(dxt, Ops.matmul(da[k], in[4 + k]));
+                dw[k] = Sequences.plus(dw[k], Ops.matmul(da[k], hPrev, true, false));
+                du[k] = Sequences.plus(du[k], Ops.matmul(da[k], x, true, false));
+                db[k] = Sequences.plus(db[k], Ops.sum(da[k], 0));
             }
             dx[t] = dxt;
         }
@@ -321,10 +295,6 @@ final class LstmSequence extends Primitive {
         return grads;
     }
 
-    private static Tensor sum(Tensor acc, Tensor v) {
-        return acc == null ? v : Ops.add(acc, v);
-    }
-
     /** Step t of part p (0 = h, 1 = c) of a {@code [2,T,B,n]} tensor, as {@code [B,n]}. */
     private static Tensor at(Tensor y, int part, int t, int batch, int n) {
         return Ops.reshape(Ops.slice(Ops.reshape(Ops.slice(y, 0, part, part + 1), y.dim(1), batch, n), 0, t, t + 1),
@@ -333,8 +303,7 @@ final class LstmSequence extends Primitive {
 
     @Override
     public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, Saved saved) {
-        int k = -1;
-        for (Tensor ti : t) if (ti != null) k = ti.dim(0);
+        int k = Sequences.directions(t);
         if (k < 0) return null;
         Activations act = activations(saved, x, y);
         int steps = x[14].dim(0);
@@ -347,8 +316,8 @@ final class LstmSequence extends Primitive {
         int outSize = 2 * rows * n;
         int cOff = rows * n;
         double[] yd = y.data();
-        double[] w = stacked(x, 0, n, n);
-        double[] u = stacked(x, 4, n, m);
+        double[] w = Sequences.stacked(x, 0, 4, n, n);
+        double[] u = Sequences.stacked(x, 4, 4, n, m);
         double[] gates = act.gates;
         double[] tanhC = act.tanhC;
         double[] out = Allocation.doubles(NAME, new int[] {k, 2, steps, batch, n});
@@ -357,13 +326,13 @@ final class LstmSequence extends Primitive {
             java.util.Arrays.fill(pre, 0.0);
             // ȧ without the ḣ_{t−1} part, all steps at once: ẋ Uᵀ + x U̇ᵀ + ḃ + h_{t−1} Ẇᵀ.
             if (t[14] != null) Gemm.gemm(false, true, rows, n4, m, 1.0, t[14].data(), q * rows * m, m, u, 0, m, 1.0, pre, 0, n4);
-            double[] du = tangentStack(t, 4, q, n, m);
+            double[] du = Sequences.tangentStack(t, 4, 4, q, n, m);
             if (du != null) Gemm.gemm(false, true, rows, n4, m, 1.0, x[14].data(), 0, m, du, 0, m, 1.0, pre, 0, n4);
-            double[] dbias = tangentStack(t, 8, q, n, 1);
+            double[] dbias = Sequences.tangentStack(t, 8, 4, q, n, 1);
             if (dbias != null) {
                 for (int r = 0; r < rows; r++) for (int i = 0; i < n4; i++) pre[r * n4 + i] += dbias[i];
             }
-            double[] dw = tangentStack(t, 0, q, n, n);
+            double[] dw = Sequences.tangentStack(t, 0, 4, q, n, n);
             if (dw != null) {
                 Gemm.gemm(false, true, batch, n4, n, 1.0, x[12].data(), 0, n, dw, 0, n, 1.0, pre, 0, n4);
                 if (steps > 1) Gemm.gemm(false, true, rows - batch, n4, n, 1.0, yd, 0, n, dw, 0, n, 1.0, pre, batch * n4, n4);
@@ -401,16 +370,5 @@ final class LstmSequence extends Primitive {
             }
         }
         return Tensor.wrap(out, k, 2, steps, batch, n);
-    }
-
-    /** Direction q of the tangents of inputs {@code first..first+3}, stacked {@code [4n, cols]}; null if all zero. */
-    private static double[] tangentStack(Tensor[] t, int first, int q, int n, int cols) {
-        double[] out = null;
-        for (int g = 0; g < 4; g++) {
-            if (t[first + g] == null) continue;
-            if (out == null) out = new double[4 * n * cols];
-            System.arraycopy(t[first + g].data(), q * n * cols, out, g * n * cols, n * cols);
-        }
-        return out;
     }
 }

@@ -4,8 +4,6 @@ import dev.wengert.core.Allocation;
 import dev.wengert.core.Node;
 import dev.wengert.core.Primitive;
 import dev.wengert.core.Saved;
-import dev.wengert.core.ShapeException;
-import dev.wengert.core.Shapes;
 import dev.wengert.core.Tensor;
 import dev.wengert.ops.kernel.Gemm;
 import dev.wengert.ops.kernel.MathKernels;
@@ -50,32 +48,13 @@ final class TanhRnnSequence extends Primitive {
 
     @Override
     public int[] shape(Tensor... x) {
-        int[] w = x[0].shape();
-        int[] u = x[1].shape();
-        int[] b = x[2].shape();
-        int[] h0 = x[3].shape();
-        int[] xs = x[4].shape();
-        if (w.length != 2 || w[0] != w[1] || w[0] == 0) {
-            throw new ShapeException(NAME + ": W must be a non-empty square [n,n] matrix, got " + Shapes.str(w));
-        }
-        int n = w[0];
-        if (xs.length != 3 || xs[0] == 0) {
-            throw new ShapeException(NAME + ": X must be [T,B,m] with T >= 1 (the inputs of every step), got "
-                    + Shapes.str(xs));
-        }
+        int[] xs = Sequences.checkInputs(NAME, x[4]);
+        int n = Sequences.checkSquare(NAME, "W", x[0]);
         int batch = xs[1];
-        int m = xs[2];
-        if (u.length != 2 || u[0] != n || u[1] != m) {
-            throw new ShapeException(NAME + ": U must be [n,m] = [" + n + "," + m + "] (W is " + Shapes.str(w)
-                    + ", X is " + Shapes.str(xs) + "), got " + Shapes.str(u));
-        }
-        if (b.length != 1 || b[0] != n) {
-            throw new ShapeException(NAME + ": b must be [" + n + "] (W is " + Shapes.str(w) + "), got " + Shapes.str(b));
-        }
-        if (h0.length != 2 || h0[0] != batch || h0[1] != n) {
-            throw new ShapeException(NAME + ": h0 must be [B,n] = [" + batch + "," + n + "] (X is " + Shapes.str(xs)
-                    + ", W is " + Shapes.str(w) + "), got " + Shapes.str(h0));
-        }
+        String from = "n from W, B and m from X";
+        Sequences.check(NAME, x[1], "U", from, n, xs[2]);
+        Sequences.check(NAME, x[2], "b", from, n);
+        Sequences.check(NAME, x[3], "h0", from, batch, n);
         return new int[] {xs[0], batch, n};
     }
 
@@ -185,8 +164,8 @@ final class TanhRnnSequence extends Primitive {
         Tensor[] da = new Tensor[steps];
         Tensor delta = null;
         for (int t = steps - 1; t >= 0; t--) {
-            Tensor gt = Ops.reshape(Ops.slice(g, 0, t, t + 1), batch, n);
-            Tensor ht = Ops.reshape(Ops.slice(h, 0, t, t + 1), batch, n);
+            Tensor gt = Sequences.step(g, t, batch, n);
+            Tensor ht = Sequences.step(h, t, batch, n);
             Tensor total = delta == null ? gt : Ops.add(gt, delta);
             da[t] = Ops.mul(total, Ops.sub(1.0, Ops.mul(ht, ht)));
             delta = Ops.matmul(da[t], w);
@@ -204,8 +183,7 @@ final class TanhRnnSequence extends Primitive {
 
     @Override
     public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, Saved saved) {
-        int k = -1;
-        for (Tensor ti : t) if (ti != null) k = ti.dim(0);
+        int k = Sequences.directions(t);
         if (k < 0) return null;
         int steps = x[4].dim(0);
         int batch = x[4].dim(1);
