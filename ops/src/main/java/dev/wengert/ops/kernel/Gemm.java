@@ -223,7 +223,13 @@ public final class Gemm {
                 simple(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
                 return;
             case PATH_SPLIT_MODEL:
-                if (Split.run(kernel, nThreads, mode == Mode.BLOCKED_PARALLEL, mc, kc, nc, transA, transB, m, n, k,
+                if (Split.run(kernel, nThreads, false, mc, kc, nc, transA, transB, m, n, k,
+                        alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
+                    return;
+                }
+                break;
+            case PATH_SPLIT_FORCED:
+                if (Split.run(kernel, nThreads, true, mc, kc, nc, transA, transB, m, n, k,
                         alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
                     return;
                 }
@@ -241,17 +247,22 @@ public final class Gemm {
     static final int PATH_BLOCKED = 1;
     /** {@link #path}: the blocked kernel, split across threads if {@link Split#plan} finds it worth it. */
     static final int PATH_SPLIT_MODEL = 2;
+    /** {@link #path}: the blocked kernel, split across threads whenever m or n allows ({@link Mode#BLOCKED_PARALLEL}). */
+    static final int PATH_SPLIT_FORCED = 3;
 
     /**
      * The path {@link #gemm} takes for a product with non-empty m, n, k and α ≠ 0 (a separate method so that
      * tests can pin the decision; every path gives the same bits): {@link #PATH_SIMPLE},
-     * {@link #PATH_BLOCKED} or {@link #PATH_SPLIT_MODEL}.
+     * {@link #PATH_BLOCKED}, {@link #PATH_SPLIT_MODEL} or {@link #PATH_SPLIT_FORCED}.
      */
     static int path(Mode mode, int nThreads, int m, int n, int k) {
         if (usesSimpleLoop(mode, m, n, k)) {
             return PATH_SIMPLE;
         }
-        return mayBeSplit(mode, nThreads, m, n, k) ? PATH_SPLIT_MODEL : PATH_BLOCKED;
+        if (!mayBeSplit(mode, nThreads, m, n, k)) {
+            return PATH_BLOCKED;
+        }
+        return mode == Mode.BLOCKED_PARALLEL ? PATH_SPLIT_FORCED : PATH_SPLIT_MODEL;
     }
 
     /**
@@ -350,7 +361,7 @@ public final class Gemm {
                 fourRows(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, ldc);
                 return;
             default:
-                fourColumns(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, ldc);
+                fourColumns(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc);
         }
     }
 
@@ -416,22 +427,26 @@ public final class Gemm {
         }
     }
 
+    /**
+     * Only for transposed B (see {@link #simpleLayout}): column j of op(B) is row j of B, so (p, j) is
+     * {@code b[bOff + j*ldb + p]}.
+     */
     private static void fourColumns(int m, int n, int k, double alpha, double[] a, int aOff, int ars, int acs,
-                                    double[] b, int bOff, int brs, int bcs, double[] c, int cOff, int ldc) {
+                                    double[] b, int bOff, int ldb, double[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * ars;
             int ci = cOff + i * ldc;
             int j = 0;
             for (; j + 3 < n; j += 4) {
-                int bj = bOff + j * bcs;
+                int bj = bOff + j * ldb;
                 double s0 = c[ci + j], s1 = c[ci + j + 1], s2 = c[ci + j + 2], s3 = c[ci + j + 3];
                 for (int p = 0; p < k; p++) {
                     double aip = alpha * a[ai + p * acs];
-                    int bp = bj + p * brs;
+                    int bp = bj + p;
                     s0 = Math.fma(aip, b[bp], s0);
-                    s1 = Math.fma(aip, b[bp + bcs], s1);
-                    s2 = Math.fma(aip, b[bp + 2 * bcs], s2);
-                    s3 = Math.fma(aip, b[bp + 3 * bcs], s3);
+                    s1 = Math.fma(aip, b[bp + ldb], s1);
+                    s2 = Math.fma(aip, b[bp + 2 * ldb], s2);
+                    s3 = Math.fma(aip, b[bp + 3 * ldb], s3);
                 }
                 c[ci + j] = s0;
                 c[ci + j + 1] = s1;
@@ -439,7 +454,7 @@ public final class Gemm {
                 c[ci + j + 3] = s3;
             }
             for (; j < n; j++) {
-                dot(k, alpha, a, ai, acs, b, bOff + j * bcs, brs, c, ci + j);
+                dot(k, alpha, a, ai, acs, b, bOff + j * ldb, 1, c, ci + j);
             }
         }
     }

@@ -96,8 +96,9 @@ class GemmPlanTest {
             for (int threads = 1; threads <= 3; threads++) {
                 for (int[] s : shapes) {
                     int expected = Gemm.usesSimpleLoop(mode, s[0], s[1], s[2]) ? Gemm.PATH_SIMPLE
-                            : Gemm.mayBeSplit(mode, threads, s[0], s[1], s[2]) ? Gemm.PATH_SPLIT_MODEL
-                            : Gemm.PATH_BLOCKED;
+                            : !Gemm.mayBeSplit(mode, threads, s[0], s[1], s[2]) ? Gemm.PATH_BLOCKED
+                            : mode == Gemm.Mode.BLOCKED_PARALLEL ? Gemm.PATH_SPLIT_FORCED
+                            : Gemm.PATH_SPLIT_MODEL;
                     assertEquals(expected, Gemm.path(mode, threads, s[0], s[1], s[2]),
                             mode + " threads=" + threads + " " + java.util.Arrays.toString(s));
                 }
@@ -109,7 +110,10 @@ class GemmPlanTest {
         assertEquals(Gemm.PATH_SPLIT_MODEL, Gemm.path(AUTO, 2, 64, 64, 64));
         assertEquals(Gemm.PATH_SIMPLE, Gemm.path(AUTO, 2, 1000, 3, 1000), "matrix-vector stays on the caller");
         assertEquals(Gemm.PATH_BLOCKED, Gemm.path(Gemm.Mode.BLOCKED, 2, 8, 8, 8));
-        assertEquals(Gemm.PATH_SPLIT_MODEL, Gemm.path(Gemm.Mode.BLOCKED_PARALLEL, 2, 8, 8, 8));
+        assertEquals(Gemm.PATH_SPLIT_FORCED, Gemm.path(Gemm.Mode.BLOCKED_PARALLEL, 2, 8, 8, 8));
+        assertEquals(Gemm.PATH_SPLIT_FORCED, Gemm.path(Gemm.Mode.BLOCKED_PARALLEL, 2, 300, 300, 300));
+        assertEquals(Gemm.PATH_BLOCKED, Gemm.path(Gemm.Mode.BLOCKED_PARALLEL, 1, 300, 300, 300));
+        assertEquals(Gemm.PATH_SPLIT_MODEL, Gemm.path(Gemm.Mode.BLOCKED, 2, 300, 300, 300));
         assertEquals(Gemm.PATH_SIMPLE, Gemm.path(Gemm.Mode.SMALL, 2, 500, 500, 500));
     }
 
