@@ -274,11 +274,10 @@ final class BlockedGemm {
                         dst[d + r] = alpha * a[src + i + r];
                     }
                 }
-                if (full < mb) {
-                    final int d = (full / mr) * as * kb + p * as;
-                    for (int r = 0; r < mb - full; r++) {
-                        dst[d + r] = alpha * a[src + full + r];
-                    }
+                // The partial last sliver (no iteration when mb is a whole number of slivers).
+                final int d = (full / mr) * as * kb + p * as;
+                for (int r = 0; r < mb - full; r++) {
+                    dst[d + r] = alpha * a[src + full + r];
                 }
             }
         }
@@ -312,11 +311,10 @@ final class BlockedGemm {
                         dst[d + j] = b[src + s + j];
                     }
                 }
-                if (full < nb) {
-                    final int d = dstOff + full * kb + p * nr;
-                    for (int j = 0; j < nb - full; j++) {
-                        dst[d + j] = b[src + full + j];
-                    }
+                // The partial last sliver (no iteration when nb is a whole number of slivers).
+                final int d = dstOff + full * kb + p * nr;
+                for (int j = 0; j < nb - full; j++) {
+                    dst[d + j] = b[src + full + j];
                 }
             }
         } else {

@@ -218,23 +218,71 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        long flops = (long) m * n * k;
-        boolean small = mode == Mode.SMALL
-                || (mode == Mode.AUTO && (flops < KernelConfig.SMALL_FLOPS
-                || m < KernelConfig.SKINNY || n < KernelConfig.SKINNY));
-        if (small) {
-            simple(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
-        }
-        boolean forceSplit = mode == Mode.BLOCKED_PARALLEL;
-        if (nThreads > 1 && (forceSplit || flops >= KernelConfig.PARALLEL_FLOPS)) {
-            if (Split.run(kernel, nThreads, forceSplit, mc, kc, nc, transA, transB, m, n, k,
-                    alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
+        switch (path(mode, nThreads, m, n, k)) {
+            case PATH_SIMPLE:
+                simple(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
                 return;
-            }
+            case PATH_SPLIT_MODEL:
+                if (Split.run(kernel, nThreads, false, mc, kc, nc, transA, transB, m, n, k,
+                        alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
+                    return;
+                }
+                break;
+            case PATH_SPLIT_FORCED:
+                if (Split.run(kernel, nThreads, true, mc, kc, nc, transA, transB, m, n, k,
+                        alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
+                    return;
+                }
+                break;
+            default:
+                break;
         }
         BlockedGemm.gemm(kernel, mc, kc, nc, transA, transB, m, n, k,
                 alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** {@link #path}: the simple loop. */
+    static final int PATH_SIMPLE = 0;
+    /** {@link #path}: the blocked kernel on the calling thread. */
+    static final int PATH_BLOCKED = 1;
+    /** {@link #path}: the blocked kernel, split across threads if {@link Split#plan} finds it worth it. */
+    static final int PATH_SPLIT_MODEL = 2;
+    /** {@link #path}: the blocked kernel, split across threads whenever m or n allows ({@link Mode#BLOCKED_PARALLEL}). */
+    static final int PATH_SPLIT_FORCED = 3;
+
+    /**
+     * The path {@link #gemm} takes for a product with non-empty m, n, k and α ≠ 0 (a separate method so that
+     * tests can pin the decision; every path gives the same bits): {@link #PATH_SIMPLE},
+     * {@link #PATH_BLOCKED}, {@link #PATH_SPLIT_MODEL} or {@link #PATH_SPLIT_FORCED}.
+     */
+    static int path(Mode mode, int nThreads, int m, int n, int k) {
+        if (usesSimpleLoop(mode, m, n, k)) {
+            return PATH_SIMPLE;
+        }
+        if (!mayBeSplit(mode, nThreads, m, n, k)) {
+            return PATH_BLOCKED;
+        }
+        return mode == Mode.BLOCKED_PARALLEL ? PATH_SPLIT_FORCED : PATH_SPLIT_MODEL;
+    }
+
+    /**
+     * Whether a product with non-empty m, n, k takes the simple loop: always in {@link Mode#SMALL}; in
+     * {@link Mode#AUTO} when m·n·k is below {@link KernelConfig#SMALL_FLOPS} or m or n is below
+     * {@link KernelConfig#SKINNY}. (The decision of {@link #gemm}, separate so that tests can pin it.)
+     */
+    static boolean usesSimpleLoop(Mode mode, int m, int n, int k) {
+        return mode == Mode.SMALL
+                || (mode == Mode.AUTO && ((long) m * n * k < KernelConfig.SMALL_FLOPS
+                || m < KernelConfig.SKINNY || n < KernelConfig.SKINNY));
+    }
+
+    /**
+     * Whether a blocked product is offered to the split model ({@link Split#plan}) at all: only with more
+     * than one thread, and then always in {@link Mode#BLOCKED_PARALLEL}, otherwise from m·n·k of
+     * {@link KernelConfig#PARALLEL_FLOPS} on.
+     */
+    static boolean mayBeSplit(Mode mode, int nThreads, int m, int n, int k) {
+        return nThreads > 1 && (mode == Mode.BLOCKED_PARALLEL || (long) m * n * k >= KernelConfig.PARALLEL_FLOPS);
     }
 
     private static void validate(boolean transA, boolean transB, int m, int n, int k,
@@ -305,61 +353,100 @@ public final class Gemm {
         final int brs = transB ? 1 : ldb;
         final int bcs = transB ? ldb : 1;
         scale(m, n, beta, c, cOff, ldc);
+        switch (simpleLayout(transB, n)) {
+            case SIMPLE_AXPY:
+                axpyRows(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc);
+                return;
+            case SIMPLE_FOUR_ROWS:
+                fourRows(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, ldc);
+                return;
+            default:
+                fourColumns(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc);
+        }
+    }
+
+    /** {@link #simpleLayout}: rows of C updated with axpy loops over contiguous rows of op(B). */
+    static final int SIMPLE_AXPY = 0;
+    /** {@link #simpleLayout}: fewer than four columns, so four rows of a column side by side. */
+    static final int SIMPLE_FOUR_ROWS = 1;
+    /** {@link #simpleLayout}: four columns of a row side by side. */
+    static final int SIMPLE_FOUR_COLUMNS = 2;
+
+    /**
+     * How {@link #simple} walks C (all give the same bits): axpy loops when op(B) has contiguous rows
+     * (not transposed) and C has at least {@link KernelConfig#SKINNY} columns, otherwise four elements side
+     * by side, down a column when C has fewer than four columns, else along a row.
+     */
+    static int simpleLayout(boolean transB, int n) {
         if (!transB && n >= KernelConfig.SKINNY) {
-            for (int i = 0; i < m; i++) {
-                int ci = cOff + i * ldc;
+            return SIMPLE_AXPY;
+        }
+        return n < 4 ? SIMPLE_FOUR_ROWS : SIMPLE_FOUR_COLUMNS;
+    }
+
+    private static void axpyRows(int m, int n, int k, double alpha, double[] a, int aOff, int ars, int acs,
+                                 double[] b, int bOff, int ldb, double[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int p = 0; p < k; p++) {
+                double aip = alpha * a[aOff + i * ars + p * acs];
+                int bi = bOff + p * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] = Math.fma(aip, b[bi + j], c[ci + j]);
+                }
+            }
+        }
+    }
+
+    private static void fourRows(int m, int n, int k, double alpha, double[] a, int aOff, int ars, int acs,
+                                 double[] b, int bOff, int brs, int bcs, double[] c, int cOff, int ldc) {
+        // A few columns: four rows side by side instead.
+        for (int j = 0; j < n; j++) {
+            int bj = bOff + j * bcs;
+            int i = 0;
+            for (; i + 3 < m; i += 4) {
+                int a0 = aOff + i * ars;
+                int c0 = cOff + i * ldc + j;
+                double s0 = c[c0], s1 = c[c0 + ldc], s2 = c[c0 + 2 * ldc], s3 = c[c0 + 3 * ldc];
                 for (int p = 0; p < k; p++) {
-                    double aip = alpha * a[aOff + i * ars + p * acs];
-                    int bi = bOff + p * ldb;
-                    for (int j = 0; j < n; j++) {
-                        c[ci + j] = Math.fma(aip, b[bi + j], c[ci + j]);
-                    }
+                    double bpj = b[bj + p * brs];
+                    int ap = a0 + p * acs;
+                    s0 = Math.fma(alpha * a[ap], bpj, s0);
+                    s1 = Math.fma(alpha * a[ap + ars], bpj, s1);
+                    s2 = Math.fma(alpha * a[ap + 2 * ars], bpj, s2);
+                    s3 = Math.fma(alpha * a[ap + 3 * ars], bpj, s3);
                 }
+                c[c0] = s0;
+                c[c0 + ldc] = s1;
+                c[c0 + 2 * ldc] = s2;
+                c[c0 + 3 * ldc] = s3;
             }
-            return;
-        }
-        if (n < 4) {
-            // A few columns: four rows side by side instead.
-            for (int j = 0; j < n; j++) {
-                int bj = bOff + j * bcs;
-                int i = 0;
-                for (; i + 3 < m; i += 4) {
-                    int a0 = aOff + i * ars;
-                    int c0 = cOff + i * ldc + j;
-                    double s0 = c[c0], s1 = c[c0 + ldc], s2 = c[c0 + 2 * ldc], s3 = c[c0 + 3 * ldc];
-                    for (int p = 0; p < k; p++) {
-                        double bpj = b[bj + p * brs];
-                        int ap = a0 + p * acs;
-                        s0 = Math.fma(alpha * a[ap], bpj, s0);
-                        s1 = Math.fma(alpha * a[ap + ars], bpj, s1);
-                        s2 = Math.fma(alpha * a[ap + 2 * ars], bpj, s2);
-                        s3 = Math.fma(alpha * a[ap + 3 * ars], bpj, s3);
-                    }
-                    c[c0] = s0;
-                    c[c0 + ldc] = s1;
-                    c[c0 + 2 * ldc] = s2;
-                    c[c0 + 3 * ldc] = s3;
-                }
-                for (; i < m; i++) {
-                    dot(k, alpha, a, aOff + i * ars, acs, b, bj, brs, c, cOff + i * ldc + j);
-                }
+            for (; i < m; i++) {
+                dot(k, alpha, a, aOff + i * ars, acs, b, bj, brs, c, cOff + i * ldc + j);
             }
-            return;
         }
+    }
+
+    /**
+     * Only for transposed B (see {@link #simpleLayout}): column j of op(B) is row j of B, so (p, j) is
+     * {@code b[bOff + j*ldb + p]}.
+     */
+    private static void fourColumns(int m, int n, int k, double alpha, double[] a, int aOff, int ars, int acs,
+                                    double[] b, int bOff, int ldb, double[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * ars;
             int ci = cOff + i * ldc;
             int j = 0;
             for (; j + 3 < n; j += 4) {
-                int bj = bOff + j * bcs;
+                int bj = bOff + j * ldb;
                 double s0 = c[ci + j], s1 = c[ci + j + 1], s2 = c[ci + j + 2], s3 = c[ci + j + 3];
                 for (int p = 0; p < k; p++) {
                     double aip = alpha * a[ai + p * acs];
-                    int bp = bj + p * brs;
+                    int bp = bj + p;
                     s0 = Math.fma(aip, b[bp], s0);
-                    s1 = Math.fma(aip, b[bp + bcs], s1);
-                    s2 = Math.fma(aip, b[bp + 2 * bcs], s2);
-                    s3 = Math.fma(aip, b[bp + 3 * bcs], s3);
+                    s1 = Math.fma(aip, b[bp + ldb], s1);
+                    s2 = Math.fma(aip, b[bp + 2 * ldb], s2);
+                    s3 = Math.fma(aip, b[bp + 3 * ldb], s3);
                 }
                 c[ci + j] = s0;
                 c[ci + j + 1] = s1;
@@ -367,7 +454,7 @@ public final class Gemm {
                 c[ci + j + 3] = s3;
             }
             for (; j < n; j++) {
-                dot(k, alpha, a, ai, acs, b, bOff + j * bcs, brs, c, ci + j);
+                dot(k, alpha, a, ai, acs, b, bOff + j * ldb, 1, c, ci + j);
             }
         }
     }
@@ -393,7 +480,7 @@ public final class Gemm {
      * reused, so splitting allocates nothing.
      */
     static final class Split implements Workers.Job {
-        private static final ThreadLocal<Split> SPLITS = ThreadLocal.withInitial(Split::new);
+        static final ThreadLocal<Split> SPLITS = ThreadLocal.withInitial(Split::new);
 
         MicroKernel kernel;
         int mc;
@@ -417,6 +504,7 @@ public final class Gemm {
         int ldc;
         boolean byRows;
         int chunk;
+        int parts;
 
         /**
          * Splits and runs the product if that is predicted to be faster (always, if {@code force} and
@@ -427,6 +515,29 @@ public final class Gemm {
                            double alpha, double[] a, int aOff, int lda,
                            double[] b, int bOff, int ldb,
                            double beta, double[] c, int cOff, int ldc) {
+            Split sp = SPLITS.get();
+            if (!sp.plan(kernel, nThreads, force, nc, m, n, k)) {
+                return false;
+            }
+            sp.set(kernel, mc, kc, nc, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            try {
+                Workers.run(sp, sp.parts, nThreads);
+            } finally {
+                sp.set(null, 0, 0, 0, false, false, 0, 0, 0, 0, null, 0, 0, null, 0, 0, 0, null, 0, 0);
+            }
+            return true;
+        }
+
+        /**
+         * Decides the split {@link #run} makes: false for none (the product runs on the calling thread),
+         * otherwise true with {@link #byRows} (row strips of C, or column strips), {@link #chunk} (rows or
+         * columns per strip) and {@link #parts} (the number of strips) set. A strip is the smallest whole number of tiles (rows: MR, columns: NR) that gives at most
+         * {@code nThreads} strips; a direction needs at least two strips. Rows are preferred when the
+         * predicted times ({@link #cost}) of the largest strip tie. Unless {@code force}, the split is made
+         * only if the largest strip plus {@link KernelConfig#SPLIT_OVERHEAD} is predicted to take less than
+         * {@link KernelConfig#SPLIT_GAIN} times the whole product on one thread.
+         */
+        boolean plan(MicroKernel kernel, int nThreads, boolean force, int nc, int m, int n, int k) {
             final int mr = kernel.mr;
             final int nr = kernel.nr;
             final int ncR = BlockedGemm.balanced(n, Math.max(nc, nr), nr);
@@ -443,15 +554,9 @@ public final class Gemm {
                     || (!force && best + KernelConfig.SPLIT_OVERHEAD > single * KernelConfig.SPLIT_GAIN)) {
                 return false;
             }
-            Split sp = SPLITS.get();
-            sp.set(kernel, mc, kc, nc, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            sp.byRows = byRows;
-            sp.chunk = byRows ? rowChunk : colChunk;
-            try {
-                Workers.run(sp, byRows ? rowParts : colParts, nThreads);
-            } finally {
-                sp.set(null, 0, 0, 0, false, false, 0, 0, 0, 0, null, 0, 0, null, 0, 0, 0, null, 0, 0);
-            }
+            this.byRows = byRows;
+            this.chunk = byRows ? rowChunk : colChunk;
+            this.parts = byRows ? rowParts : colParts;
             return true;
         }
 

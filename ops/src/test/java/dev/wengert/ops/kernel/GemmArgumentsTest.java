@@ -55,6 +55,9 @@ class GemmArgumentsTest {
     @Test
     void matmulWithAnEmptyInnerDimensionIsZero() {
         assertArrayEquals(new double[6], Gemm.matmul(new double[0], new double[0], 2, 0, 3));
+        // Empty results are fine too, for every empty dimension.
+        assertArrayEquals(new double[0], Gemm.matmul(new double[6], new double[0], 2, 3, 0));
+        assertArrayEquals(new double[0], Gemm.matmul(new double[0], new double[6], 0, 3, 2));
         assertArrayEquals(new double[] {19, 22, 43, 50},
                 Gemm.matmul(new double[] {1, 2, 3, 4}, new double[] {5, 6, 7, 8}, 2, 2, 2));
     }
@@ -88,6 +91,10 @@ class GemmArgumentsTest {
         assertTrue(padded.getMessage().contains("(needs 8)"), padded.getMessage());
         // An empty matrix needs no storage at all, whatever its offset.
         Gemm.gemm(false, false, 0, 2, 3, 1.0, new double[0], 5, 3, b6, 0, 2, 0.0, new double[0], 9, 2);
+        // k = 0: A (2x0) and B (0x2) are empty, with no columns resp. no rows, at offsets past their ends.
+        double[] c = {7, 7, 7, 7};
+        Gemm.gemm(false, false, 2, 2, 0, 1.0, new double[0], 3, 0, new double[0], 4, 2, 0.0, c, 0, 2);
+        assertArrayEquals(new double[4], c);
     }
 
     @Test
