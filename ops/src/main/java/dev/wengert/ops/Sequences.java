@@ -62,11 +62,11 @@ final class Sequences {
         return s;
     }
 
-    /** Checks a non-empty square recurrent matrix and returns n. */
+    /** Checks a square recurrent matrix and returns n (n = 0, no state units, gives empty states). */
     static int checkSquare(String op, String what, Tensor w) {
         int[] s = w.shape();
-        if (s.length != 2 || s[0] != s[1] || s[0] == 0) {
-            throw new ShapeException(op + ": " + what + " must be a non-empty square [n,n] matrix, got " + Shapes.str(s));
+        if (s.length != 2 || s[0] != s[1]) {
+            throw new ShapeException(op + ": " + what + " must be a square [n,n] matrix, got " + Shapes.str(s));
         }
         return s[0];
     }

@@ -427,6 +427,8 @@ final class BadInputs {
                         Tensor.vector(0.1, -0.2), Tensor.of(new double[] {1, -1}, 1, 2), zeros(3, 1, 0)),
                         t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), StructuredSpecs::refTanhRnn),
                 (s, rng) -> valid("an empty batch", in(zeros(2, 2), zeros(2, 3), zeros(2), zeros(0, 2), zeros(3, 0, 3)),
+                        t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), StructuredSpecs::refTanhRnn),
+                (s, rng) -> valid("no state units (n = 0)", in(zeros(0, 0), zeros(0, 3), zeros(0), zeros(2, 0), zeros(3, 2, 3)),
                         t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), StructuredSpecs::refTanhRnn));
 
         put("lstmSequence",
@@ -441,7 +443,8 @@ final class BadInputs {
                         StructuredSpecs::lstmOf, "W_i must be [2,2]"),
                 (s, rng) -> bad("three gates", in(), t -> Ops.lstmSequence(new Tensor[3], new Tensor[4], new Tensor[4],
                         zeros(1, 2), zeros(1, 2), zeros(1, 1, 3)), "4 gates"),
-                (s, rng) -> valid("an empty batch", lstmIn(2, 3, 0, 2), StructuredSpecs::lstmOf, StructuredSpecs::refLstm));
+                (s, rng) -> valid("an empty batch", lstmIn(2, 3, 0, 2), StructuredSpecs::lstmOf, StructuredSpecs::refLstm),
+                (s, rng) -> valid("no state units (n = 0)", lstmIn(0, 3, 2, 2), StructuredSpecs::lstmOf, StructuredSpecs::refLstm));
 
         put("gruSequence",
                 (s, rng) -> bad("an empty sequence", gruIn(2, 3, 1, 0), StructuredSpecs::gruOf, "T >= 1"),
@@ -453,7 +456,8 @@ final class BadInputs {
                         StructuredSpecs::gruOf, "h0 must be [1,2]"),
                 (s, rng) -> bad("four gates", in(), t -> Ops.gruSequence(new Tensor[4], new Tensor[3], new Tensor[3],
                         zeros(1, 2), zeros(1, 1, 3)), "3 gates"),
-                (s, rng) -> valid("an empty batch", gruIn(2, 3, 0, 2), StructuredSpecs::gruOf, StructuredSpecs::refGru));
+                (s, rng) -> valid("an empty batch", gruIn(2, 3, 0, 2), StructuredSpecs::gruOf, StructuredSpecs::refGru),
+                (s, rng) -> valid("no state units (n = 0)", gruIn(0, 3, 2, 2), StructuredSpecs::gruOf, StructuredSpecs::refGru));
 
         put("scatterAdd",
                 (s, rng) -> bad("a negative size", in(zeros(2)), t -> new ScatterAdd(0, new int[] {0, 1}, new int[] {2}, -1)

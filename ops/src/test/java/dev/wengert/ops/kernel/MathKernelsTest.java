@@ -222,6 +222,18 @@ class MathKernelsTest {
     }
 
     @Test
+    void sum8ReadsExactlyItsRangeForEveryRemainder() {
+        // Every n mod 8, with values on both sides of the range that would show in the sum if read.
+        Random rng = new Random(6);
+        for (int n = 0; n <= 24; n++) {
+            double[] y = new double[n + 4];
+            java.util.Arrays.fill(y, 1e300);
+            for (int i = 0; i < n; i++) y[2 + i] = rng.nextGaussian();
+            assertSameBits(treeSum(y, 2, n), ScalarElementwise.sum8(y, 2, n), "sum8 n=" + n);
+        }
+    }
+
+    @Test
     void withinTwoUlpOfStrictMath() {
         Random rng = new Random(7);
         StringBuilder report = new StringBuilder();
