@@ -448,7 +448,7 @@ public final class Gemm {
             sp.byRows = byRows;
             sp.chunk = byRows ? rowChunk : colChunk;
             try {
-                Workers.run(sp, byRows ? rowParts : colParts, nThreads);
+                Workers.DEFAULT.run(sp, byRows ? rowParts : colParts, nThreads);
             } finally {
                 sp.set(null, 0, 0, 0, false, false, 0, 0, 0, 0, null, 0, 0, null, 0, 0, 0, null, 0, 0);
             }
