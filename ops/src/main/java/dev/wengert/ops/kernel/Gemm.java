@@ -521,7 +521,7 @@ public final class Gemm {
             }
             sp.set(kernel, mc, kc, nc, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             try {
-                Workers.run(sp, sp.parts, nThreads);
+                Workers.DEFAULT.run(sp, sp.parts, nThreads);
             } finally {
                 sp.set(null, 0, 0, 0, false, false, 0, 0, 0, 0, null, 0, 0, null, 0, 0, 0, null, 0, 0);
             }
