@@ -188,14 +188,12 @@ final class GruSequence extends Primitive {
                     delta[q] = delta[q] * gates[go + i] + dRh[q] * rg;
                 }
             }
-            if (t > 0 || node.needsGrad(9)) {
-                Gemm.gemm(false, false, batch, n, n2, 1.0, da, t * batch * n3, n3, wzr, 0, n, 1.0, delta, 0, n);
-            }
+            Gemm.gemm(false, false, batch, n, n2, 1.0, da, t * batch * n3, n3, wzr, 0, n, 1.0, delta, 0, n);
         }
         Tensor[] grads = new Tensor[11];
         if (node.needsGrad(0) || node.needsGrad(1)) {
             double[] dw = new double[n2 * n];
-            if (steps > 1) Gemm.gemm(true, false, n2, n, rows - batch, 1.0, da, batch * n3, n3, y, 0, n, 0.0, dw, 0, n);
+            Gemm.gemm(true, false, n2, n, rows - batch, 1.0, da, batch * n3, n3, y, 0, n, 0.0, dw, 0, n);
             Gemm.gemm(true, false, n2, n, batch, 1.0, da, 0, n3, h0, 0, n, 1.0, dw, 0, n);
             split(dw, grads, 0, 2, n, n, node);
         }
@@ -320,7 +318,7 @@ final class GruSequence extends Primitive {
             double[] dW = Sequences.tangentStack(t, 0, 2, q, n, n);
             if (dW != null) {
                 Gemm.gemm(false, true, batch, n2, n, 1.0, h0, 0, n, dW, 0, n, 1.0, pre, 0, n3);
-                if (steps > 1) Gemm.gemm(false, true, rows - batch, n2, n, 1.0, yd, 0, n, dW, 0, n, 1.0, pre, batch * n3, n3);
+                Gemm.gemm(false, true, rows - batch, n2, n, 1.0, yd, 0, n, dW, 0, n, 1.0, pre, batch * n3, n3);
             }
             if (t[2] != null) Gemm.gemm(false, true, rows, n, n, 1.0, rh, 0, n, t[2].data(), q * n * n, n, 1.0, pre, n2, n3);
             int o = q * outSize;

@@ -166,7 +166,6 @@ final class LstmSequence extends Primitive {
         double[] da = Allocation.doubles(NAME, new int[] {rows, n4});
         double[] dh = new double[stepSize];
         double[] dc = new double[stepSize];
-        boolean wantStart = node.needsGrad(12) || node.needsGrad(13);
         for (int t = steps - 1; t >= 0; t--) {
             int o = t * stepSize;
             for (int r = 0; r < batch; r++) {
@@ -189,7 +188,7 @@ final class LstmSequence extends Primitive {
                     dc[q] = dC * f;
                 }
             }
-            if (t > 0 || wantStart) Gemm.gemm(false, false, batch, n, n4, 1.0, da, t * batch * n4, n4, w, 0, n, 0.0, dh, 0, n);
+            Gemm.gemm(false, false, batch, n, n4, 1.0, da, t * batch * n4, n4, w, 0, n, 0.0, dh, 0, n);
         }
         Tensor[] grads = new Tensor[15];
         boolean anyW = false;
@@ -202,7 +201,7 @@ final class LstmSequence extends Primitive {
         }
         if (anyW) {
             double[] dw = new double[n4 * n];
-            if (steps > 1) Gemm.gemm(true, false, n4, n, rows - batch, 1.0, da, batch * n4, n4, y, 0, n, 0.0, dw, 0, n);
+            Gemm.gemm(true, false, n4, n, rows - batch, 1.0, da, batch * n4, n4, y, 0, n, 0.0, dw, 0, n);
             Gemm.gemm(true, false, n4, n, batch, 1.0, da, 0, n4, in[12].data(), 0, n, 1.0, dw, 0, n);
             split(dw, grads, 0, n, n, node);
         }
@@ -335,7 +334,7 @@ final class LstmSequence extends Primitive {
             double[] dw = Sequences.tangentStack(t, 0, 4, q, n, n);
             if (dw != null) {
                 Gemm.gemm(false, true, batch, n4, n, 1.0, x[12].data(), 0, n, dw, 0, n, 1.0, pre, 0, n4);
-                if (steps > 1) Gemm.gemm(false, true, rows - batch, n4, n, 1.0, yd, 0, n, dw, 0, n, 1.0, pre, batch * n4, n4);
+                Gemm.gemm(false, true, rows - batch, n4, n, 1.0, yd, 0, n, dw, 0, n, 1.0, pre, batch * n4, n4);
             }
             int o = q * outSize;
             for (int s = 0; s < steps; s++) {

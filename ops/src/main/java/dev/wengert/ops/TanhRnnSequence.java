@@ -114,7 +114,7 @@ final class TanhRnnSequence extends Primitive {
                 double y = h[o + i];
                 da[o + i] = (gd[o + i] + delta[i]) * (1.0 - y * y);
             }
-            if (t > 0 || node.needsGrad(3)) Gemm.gemm(false, false, batch, n, n, 1.0, da, o, n, w, 0, n, 0.0, delta, 0, n);
+            Gemm.gemm(false, false, batch, n, n, 1.0, da, o, n, w, 0, n, 0.0, delta, 0, n);
         }
         Tensor gw = null;
         Tensor gu = null;
@@ -124,7 +124,7 @@ final class TanhRnnSequence extends Primitive {
         if (node.needsGrad(0)) {
             double[] dw = new double[n * n];
             // Σ_{t≥1} ∂a_tᵀ h_{t−1} is one product over the rows of steps 1..T−1, then step 0 reads h0.
-            if (steps > 1) Gemm.gemm(true, false, n, n, rows - batch, 1.0, da, stepSize, n, h, 0, n, 0.0, dw, 0, n);
+            Gemm.gemm(true, false, n, n, rows - batch, 1.0, da, stepSize, n, h, 0, n, 0.0, dw, 0, n);
             Gemm.gemm(true, false, n, n, batch, 1.0, da, 0, n, h0, 0, n, 1.0, dw, 0, n);
             gw = Tensor.wrap(dw, n, n);
         }
@@ -171,8 +171,7 @@ final class TanhRnnSequence extends Primitive {
             delta = Ops.matmul(da[t], w);
         }
         Tensor all = Ops.reshape(Ops.stack(0, da), steps * batch, n);
-        Tensor previous = steps == 1 ? h0
-                : Ops.concat(0, h0, Ops.reshape(Ops.slice(h, 0, 0, steps - 1), (steps - 1) * batch, n));
+        Tensor previous = Ops.concat(0, h0, Ops.reshape(Ops.slice(h, 0, 0, steps - 1), (steps - 1) * batch, n));
         return new Tensor[] {
             node.needsGrad(0) ? Ops.matmul(all, previous, true, false) : null,
             node.needsGrad(1) ? Ops.matmul(all, Ops.reshape(xs, steps * batch, m), true, false) : null,
@@ -212,9 +211,7 @@ final class TanhRnnSequence extends Primitive {
             if (t[0] != null) {
                 double[] tw = t[0].data();
                 Gemm.gemm(false, true, batch, n, n, 1.0, h0, 0, n, tw, q * n * n, n, 1.0, out, o, n);
-                if (steps > 1) {
-                    Gemm.gemm(false, true, rows - batch, n, n, 1.0, h, 0, n, tw, q * n * n, n, 1.0, out, o + stepSize, n);
-                }
+                Gemm.gemm(false, true, rows - batch, n, n, 1.0, h, 0, n, tw, q * n * n, n, 1.0, out, o + stepSize, n);
             }
             for (int s = 0; s < steps; s++) {
                 int os = o + s * stepSize;
