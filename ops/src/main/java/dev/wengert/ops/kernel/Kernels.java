@@ -49,7 +49,8 @@ final class Kernels {
 
         static {
             String prop = System.getProperty("wengert.vector");
-            if (prop != null && prop.trim().equalsIgnoreCase("false")) {
+            boolean chosen = prop != null && prop.trim().equalsIgnoreCase("false");
+            if (chosen) {
                 // Do not even load the vector class: this is the "as if the module were absent" switch.
                 KERNEL = scalar();
                 REASON = "disabled by -Dwengert.vector=false";
@@ -60,6 +61,7 @@ final class Kernels {
                 KERNEL = scalar();
                 REASON = vectorUnavailableReason();
             }
+            if (REASON != null) FallbackNotice.fallback(REASON, chosen);
         }
     }
 

@@ -29,8 +29,14 @@ public final class MathKernels {
 
     private static ElementwiseKernel load() {
         String prop = System.getProperty("wengert.vector");
-        if (prop != null && prop.trim().equalsIgnoreCase("false")) return ScalarElementwise.INSTANCE;
-        if (ModuleLayer.boot().findModule(Kernels.VECTOR_MODULE).isEmpty()) return ScalarElementwise.INSTANCE;
+        if (prop != null && prop.trim().equalsIgnoreCase("false")) {
+            FallbackNotice.fallback("disabled by -Dwengert.vector=false", true);
+            return ScalarElementwise.INSTANCE;
+        }
+        if (ModuleLayer.boot().findModule(Kernels.VECTOR_MODULE).isEmpty()) {
+            FallbackNotice.fallback(Kernels.VECTOR_MODULE + " not present", false);
+            return ScalarElementwise.INSTANCE;
+        }
         try {
             Class<?> cls = Class.forName("dev.wengert.ops.kernel.VectorElementwise");
             Method create = cls.getDeclaredMethod("create");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -680,6 +681,10 @@ class GemmTest {
         String out = runChild(List.of());
         assertTrue(out.contains("scalar fallback (jdk.incubator.vector not present"), out);
         assertTrue(out.contains("CHILD OK"), out);
+        // The slowdown is said once, as a warning that names the flag.
+        String notice = "Start the JVM with --add-modules=jdk.incubator.vector";
+        assertEquals(1, out.split(java.util.regex.Pattern.quote(notice), -1).length - 1, out);
+        assertTrue(out.contains("WARNING"), out);
     }
 
     @Test
@@ -687,6 +692,7 @@ class GemmTest {
         String out = runChild(List.of("--add-modules=jdk.incubator.vector", "-Dwengert.vector=false"));
         assertTrue(out.contains("scalar fallback (disabled by -Dwengert.vector=false)"), out);
         assertTrue(out.contains("CHILD OK"), out);
+        assertFalse(out.contains("Start the JVM with"), "a chosen fallback is not warned about: " + out);
     }
 
     /** Child-JVM entry point: checks every path on small shapes and prints the implementation. */
