@@ -79,8 +79,8 @@ public class BenchmarkMlpStep {
         labels = new int[batch];
         for (int i = 0; i < batch; i++) labels[i] = rng.nextInt(10);
         w1 = ((Linear) net.layers().get(0)).weight().detach();
-        hidden = Ops.matmul(x, w1);
-        gHidden = Tensor.randn(rng, batch, w1.dim(1));
+        hidden = Ops.matmul(x, w1, false, true);
+        gHidden = Tensor.randn(rng, batch, w1.dim(0));
     }
 
     /** Forward, backward, SGD update; returns the loss so that nothing is dead code. */
@@ -97,16 +97,16 @@ public class BenchmarkMlpStep {
         return loss;
     }
 
-    /** Breakdown: the first layer's product {@code x W₁}, {@code [batch, 784] × [784, 100]}. */
+    /** Breakdown: the first layer's product {@code x W₁ᵀ}, {@code [batch, 784] × [784, 100]} (W₁ is [100, 784]). */
     @Benchmark
     public Tensor matmulInput() {
-        return Ops.matmul(x, w1);
+        return Ops.matmul(x, w1, false, true);
     }
 
-    /** Breakdown: the first layer's weight gradient {@code xᵀ G}, {@code [784, batch] × [batch, 100]}. */
+    /** Breakdown: the first layer's weight gradient {@code Gᵀ x}, {@code [100, batch] × [batch, 784]}. */
     @Benchmark
     public Tensor matmulWeightGradient() {
-        return Ops.matmul(x, gHidden, true, false);
+        return Ops.matmul(gHidden, x, true, false);
     }
 
     /** Breakdown: tanh of the hidden pre-activations, {@code [batch, 100]}. */

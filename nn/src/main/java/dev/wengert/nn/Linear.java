@@ -7,9 +7,11 @@ import dev.wengert.ops.Ops;
 import java.util.Random;
 
 /**
- * A fully connected layer: {@code y = x W + b} for a batch x of shape {@code [batch, in]}, with
- * {@code weight} W of shape {@code [in, out]} and {@code bias} b of shape {@code [out]} (broadcast over
- * the batch). Rows are examples, so this is the notes' {@code z = W x + b} transposed.
+ * A fully connected layer: {@code y = x Wᵀ + b} for a batch x of shape {@code [batch, in]}, with
+ * {@code weight} W of shape {@code [out, in]} and {@code bias} b of shape {@code [out]} (broadcast over
+ * the batch). This is PyTorch's {@code nn.Linear} layout, so its checkpoints load as they are and files
+ * Wengert writes load in PyTorch: row i of W holds output unit i's weights, as in the notes' {@code z = W x + b}.
+ * The product with Wᵀ is computed without copying W (a transposed operand of the matrix product).
  */
 public final class Linear extends Module implements Layer {
     private final int in;
@@ -29,7 +31,8 @@ public final class Linear extends Module implements Layer {
         if (rng == null) throw new NullPointerException("linear: rng is null");
         this.in = in;
         this.out = out;
-        this.weight = addParameter("weight", init.weight(rng, in, out));
+        // The initialiser draws [in, out] (its fan-in first); stored transposed, [out, in], with the same values.
+        this.weight = addParameter("weight", Ops.transpose(init.weight(rng, in, out)).detach());
         this.bias = addParameter("bias", Tensor.full(init.bias(), out));
     }
 
@@ -40,10 +43,10 @@ public final class Linear extends Module implements Layer {
             throw new ShapeException("linear: input of shape " + Shapes.str(x.shape()) + " does not end in " + in
                     + " features (layer " + in + " -> " + out + ")");
         }
-        return Ops.add(Ops.matmul(x, weight), bias);
+        return Ops.add(Ops.matmul(x, weight, false, true), bias);
     }
 
-    /** The weight matrix W, shape {@code [in, out]}. */
+    /** The weight matrix W, shape {@code [out, in]} (PyTorch's layout). */
     public Tensor weight() {
         return weight;
     }

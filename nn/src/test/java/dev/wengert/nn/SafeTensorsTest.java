@@ -181,7 +181,7 @@ class SafeTensorsTest {
         Sequential net = Mlp.builder(3).hidden(2, Activation.tanh()).output(1).build(new Random(SEED));
         Map<String, Tensor> m = new LinkedHashMap<>(net.state());
         m.remove("0.bias");
-        m.put("0.weight", Tensor.zeros(2, 3));
+        m.put("0.weight", Tensor.zeros(3, 2)); // the model's is [2,3] (out, in): a transposed weight is refused
         m.put("extra", Tensor.zeros(1));
         Path f = dir.resolve("bad.safetensors");
         SafeTensors.save(f, m, Map.of());
@@ -191,7 +191,7 @@ class SafeTensorsTest {
         net.state().forEach((k, v) -> assertArrayEquals(before.get(k), v.data(), 0.0, "a failed load changed " + k));
         assertTrue(e.getMessage().contains("missing [0.bias]"), e.getMessage());
         assertTrue(e.getMessage().contains("unexpected [extra]"), e.getMessage());
-        assertTrue(e.getMessage().contains("'0.weight' is [2,3] in the file, [3,2] in the model"), e.getMessage());
+        assertTrue(e.getMessage().contains("'0.weight' is [3,2] in the file, [2,3] in the model"), e.getMessage());
 
         // Every tensor but the last one fits: still nothing is loaded.
         Map<String, Tensor> almost = new LinkedHashMap<>();

@@ -43,8 +43,9 @@ public final class LinearCollapse {
         Trainer.of(logistic, new Adam(logistic.parameters(), 1e-3), ce).epochs(1).batchSize(128).seed(seed).fit(train);
         Linear l1 = (Linear) net.layers().get(0);
         Linear l2 = (Linear) net.layers().get(2);
-        Tensor m = Ops.matmul(l1.weight(), l2.weight());
-        Tensor c = Ops.add(Ops.matmul(l1.bias(), l2.weight()), l2.bias());
+        // Weights are [out, in]: the collapsed map x -> x M + c has M = W1ᵀ W2ᵀ and c = b1 W2ᵀ + b2.
+        Tensor m = Ops.matmul(l1.weight(), l2.weight(), true, true);
+        Tensor c = Ops.add(Ops.matmul(l1.bias(), l2.weight(), false, true), l2.bias());
         Tensor x = train.head(Math.min(500, train.size())).inputs();
         double diff = Ops.max(Ops.abs(Ops.sub(net.forward(x), Ops.add(Ops.matmul(x, m), c)))).item();
         double[][] rows = rows(m);
