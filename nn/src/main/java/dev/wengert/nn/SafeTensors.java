@@ -42,7 +42,7 @@ import java.util.Map;
  *
  * <p><b>Loading is strict</b>: a file shorter than its header length, a header that is not UTF-8 JSON
  * object, an entry without exactly {@code dtype}, {@code shape} and {@code data_offsets}, a dtype other
- * than F64, offsets whose span differs from the shape's size, offsets outside the buffer, holes,
+ * than F64, F32, F16 or BF16 (the last three converted exactly to float64 on reading; files are written in F64), offsets whose span differs from the shape's size, offsets outside the buffer, holes,
  * overlaps or trailing bytes in the buffer each throw a {@link FormatException} naming the file, the
  * tensor and the problem. Loading into a {@link Module} also rejects missing or unexpected names and
  * wrong shapes, listing them all.
@@ -273,8 +273,9 @@ public final class SafeTensors {
             }
             Object dtype = info.get("dtype");
             if (!(dtype instanceof String)) throw new FormatException(t + "no dtype");
-            if (!DTYPE.equals(dtype)) {
-                throw new FormatException(t + "dtype " + dtype + " is not supported (only " + DTYPE + ")");
+            int width = bytesPerElement((String) dtype);
+            if (width == 0) {
+                throw new FormatException(t + "dtype " + dtype + " is not supported (F64, F32, F16 and BF16 are)");
             }
             int[] shape = ints(info.get("shape"), t + "shape");
             long size = 1;
@@ -290,11 +291,11 @@ public final class SafeTensors {
                 throw new FormatException(t + "data_offsets [" + off[0] + ", " + off[1] + "] are out of range: the buffer "
                         + "holds " + bufferLength + " bytes (truncated file?)");
             }
-            if (off[1] - off[0] != 8 * size) {
+            if (off[1] - off[0] != width * size) {
                 throw new FormatException(t + "data_offsets [" + off[0] + ", " + off[1] + "] span " + (off[1] - off[0])
-                        + " bytes, but shape " + Arrays.toString(shape) + " of " + DTYPE + " needs " + 8 * size);
+                        + " bytes, but shape " + Arrays.toString(shape) + " of " + dtype + " needs " + width * size);
             }
-            entries.add(new Object[] {name, shape, off[0], off[1]});
+            entries.add(new Object[] {name, shape, off[0], off[1], dtype});
         }
         // The buffer must be covered exactly: sorted by offset, each tensor starts where the last ended.
         List<Object[]> sorted = new ArrayList<>(entries);
@@ -316,11 +317,54 @@ public final class SafeTensors {
         for (Object[] en : sorted) {
             int[] shape = (int[]) en[1];
             int begin = (int) (long) (Long) en[2];
-            double[] d = new double[(int) (((Long) en[3] - begin) / 8)];
-            ByteBuffer.wrap(bytes, base + begin, d.length * 8).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(d);
+            String dtype = (String) en[4];
+            int width = bytesPerElement(dtype);
+            double[] d = new double[(int) (((Long) en[3] - begin) / width)];
+            ByteBuffer data = ByteBuffer.wrap(bytes, base + begin, d.length * width).order(ByteOrder.LITTLE_ENDIAN);
+            switch (dtype) {
+                case "F64":
+                    data.asDoubleBuffer().get(d);
+                    break;
+                case "F32":
+                    for (int i = 0; i < d.length; i++) d[i] = data.getFloat();
+                    break;
+                case "BF16":
+                    for (int i = 0; i < d.length; i++) d[i] = Float.intBitsToFloat((data.getShort() & 0xffff) << 16);
+                    break;
+                default: // F16
+                    for (int i = 0; i < d.length; i++) d[i] = halfToDouble(data.getShort());
+                    break;
+            }
             tensors.put((String) en[0], Tensor.wrap(d, shape));
         }
         return new Contents(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+    }
+
+    /** Bytes per element of a dtype this reader converts (every value exactly, to float64), or 0. */
+    private static int bytesPerElement(String dtype) {
+        switch (dtype) {
+            case "F64":
+                return 8;
+            case "F32":
+                return 4;
+            case "F16":
+            case "BF16":
+                return 2;
+            default:
+                return 0;
+        }
+    }
+
+    /** The IEEE 754 binary16 value with these bits, exactly (every half is a double). */
+    static double halfToDouble(short bits) {
+        int sign = (bits >>> 15) & 1;
+        int exponent = (bits >>> 10) & 0x1f;
+        int mantissa = bits & 0x3ff;
+        double magnitude;
+        if (exponent == 0x1f) magnitude = mantissa == 0 ? Double.POSITIVE_INFINITY : Double.NaN;
+        else if (exponent == 0) magnitude = Math.scalb((double) mantissa, -24); // subnormal: m · 2^-24
+        else magnitude = Math.scalb((double) (mantissa | 0x400), exponent - 25); // (1024 + m) · 2^(e-25)
+        return sign == 0 ? magnitude : -magnitude;
     }
 
     private static int[] ints(Object v, String what) {

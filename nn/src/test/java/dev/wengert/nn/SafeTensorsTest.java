@@ -164,7 +164,11 @@ class SafeTensorsTest {
 
     @Test
     void wrongDtypeSizesAndOffsetsAreRejected() {
-        assertRejected(file("{" + entry("w", "F32", "[2]", 0, 8) + "}", 8), "tensor 'w'", "dtype F32", "only F64");
+        assertRejected(file("{" + entry("w", "I64", "[2]", 0, 16) + "}", 16), "tensor 'w'", "dtype I64",
+                "F64, F32, F16 and BF16 are");
+        assertRejected(file("{" + entry("w", "F32", "[2]", 0, 16) + "}", 16), "tensor 'w'", "span 16 bytes",
+                "of F32 needs 8");
+        assertRejected(file("{" + entry("w", "BF16", "[3]", 0, 8) + "}", 8), "tensor 'w'", "of BF16 needs 6");
         assertRejected(file("{" + entry("w", "F64", "[2,2]", 0, 24) + "}", 24), "tensor 'w'", "span 24 bytes",
                 "needs 32");
         assertRejected(file("{" + entry("w", "F64", "[2]", 0, 16) + "}", 8), "tensor 'w'", "out of range");

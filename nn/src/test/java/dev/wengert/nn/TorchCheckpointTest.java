@@ -72,4 +72,46 @@ class TorchCheckpointTest {
             assertArrayEquals(torch.get(k).data(), ours.get(k).data(), 0.0, k);
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"f32", "f16", "bf16"})
+    void float32Float16AndBfloat16CheckpointsLoadExactly(String dtype) throws Exception {
+        Map<?, ?> all = (Map<?, ?>) Json.parse(Files.readString(resource("torch_mlp_dtypes.json"), StandardCharsets.UTF_8));
+        Map<?, ?> expected = (Map<?, ?>) all.get(dtype);
+        Map<String, Tensor> file = SafeTensors.load(resource("torch_mlp_" + dtype + ".safetensors"));
+        Map<?, ?> tensors = (Map<?, ?>) expected.get("tensors");
+        assertEquals(tensors.keySet(), file.keySet());
+        for (Object k : tensors.keySet()) {
+            List<?> values = (List<?>) tensors.get(k);
+            double[] got = file.get(k).data();
+            assertEquals(values.size(), got.length, k.toString());
+            for (int i = 0; i < got.length; i++) {
+                // torch's own conversion of the stored value to float64: exactly the same number.
+                assertEquals(((Number) values.get(i)).doubleValue(), got[i], 0.0, k + "[" + i + "] (" + dtype + ")");
+            }
+        }
+        Sequential net = model();
+        SafeTensors.load(resource("torch_mlp_" + dtype + ".safetensors"), net);
+        Map<?, ?> io = (Map<?, ?>) Json.parse(Files.readString(resource("torch_mlp.json"), StandardCharsets.UTF_8));
+        Tensor y = net.forward(matrix(io.get("input")));
+        Tensor want = matrix(expected.get("output"));
+        for (int i = 0; i < y.size(); i++) assertEquals(want.data()[i], y.data()[i], 1e-14, "output " + i);
+    }
+
+    @Test
+    void halfPrecisionBitsConvertExactly() {
+        // Hand-derived: 0x3c00 = 1, 0xc000 = -2, 0x7bff = 65504 (largest), 0x0400 = 2^-14 (smallest normal),
+        // 0x0001 = 2^-24 (smallest subnormal), 0x03ff = 1023 * 2^-24, 0x8000 = -0, 0x7c00 = +inf, 0x7e00 = NaN.
+        assertEquals(1.0, SafeTensors.halfToDouble((short) 0x3c00), 0.0);
+        assertEquals(-2.0, SafeTensors.halfToDouble((short) 0xc000), 0.0);
+        assertEquals(65504.0, SafeTensors.halfToDouble((short) 0x7bff), 0.0);
+        assertEquals(Math.scalb(1.0, -14), SafeTensors.halfToDouble((short) 0x0400), 0.0);
+        assertEquals(Math.scalb(1.0, -24), SafeTensors.halfToDouble((short) 0x0001), 0.0);
+        assertEquals(1023 * Math.scalb(1.0, -24), SafeTensors.halfToDouble((short) 0x03ff), 0.0);
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(SafeTensors.halfToDouble((short) 0x8000)));
+        assertEquals(Double.POSITIVE_INFINITY, SafeTensors.halfToDouble((short) 0x7c00), 0.0);
+        assertEquals(Double.NEGATIVE_INFINITY, SafeTensors.halfToDouble((short) 0xfc00), 0.0);
+        assertEquals(true, Double.isNaN(SafeTensors.halfToDouble((short) 0x7e00)));
+        assertEquals(1.0 + Math.scalb(1.0, -10), SafeTensors.halfToDouble((short) 0x3c01), 0.0);
+    }
 }
