@@ -251,7 +251,7 @@ public final class Mnist {
             while ((e = tar.next()) != null && !wanted.isEmpty()) {
                 File f = match(e.name(), wanted);
                 if (f == null || !e.isFile()) continue;
-                Path part = Files.createTempFile(tmp, f.fileName, ".part");
+                Path part = TempFiles.create(tmp, f.fileName, ".part");
                 MessageDigest sha = sha256();
                 try (OutputStream os = new DigestOutputStream(Files.newOutputStream(part), sha)) {
                     tar.copyContent(os);

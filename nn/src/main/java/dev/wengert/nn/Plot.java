@@ -112,7 +112,7 @@ public final class Plot {
         try {
             Path dir = target.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".plot", ".png");
+            Path tmp = TempFiles.create(dir, ".plot", ".png");
             String base = tmp.toString().substring(0, tmp.toString().length() - ".png".length());
             BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
