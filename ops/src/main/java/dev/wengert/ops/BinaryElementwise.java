@@ -27,8 +27,13 @@ abstract class BinaryElementwise extends Primitive {
         return Shapes.same(a, b) ? a : Shapes.broadcast(name(), a, b);
     }
 
-    /** The scalar function {@code f(a, b)}. */
-    abstract double f(double a, double b);
+    /**
+     * The scalar function {@code f(a, b)}, which the default {@link #row} applies per element; ops that
+     * override {@code row} with loops of their own do not define it.
+     */
+    double f(double a, double b) {
+        throw new UnsupportedOperationException(name() + " computes whole rows (row), not single elements");
+    }
 
     /**
      * {@code o[io + j] = f(a[ia + j sa], b[ib + j sb])} for {@code j < n}, with each stride 0 (broadcast)
@@ -44,11 +49,18 @@ abstract class BinaryElementwise extends Primitive {
         return Tensor.wrap(Strided.map2(x[0].data(), x[0].shape(), x[1].data(), x[1].shape(), shape, this), shape);
     }
 
-    /** {@code ∂y/∂a} elementwise (of a shape that broadcasts to y's), from primitives. */
-    abstract Tensor partialA(Tensor a, Tensor b, Tensor y);
+    /**
+     * {@code ∂y/∂a} elementwise (of a shape that broadcasts to y's), from primitives, for the default
+     * {@link #vjp} and {@link #jvp}; ops that override both do not define it.
+     */
+    Tensor partialA(Tensor a, Tensor b, Tensor y) {
+        throw new UnsupportedOperationException(name() + " has its own VJP and JVP");
+    }
 
-    /** {@code ∂y/∂b} elementwise (of a shape that broadcasts to y's), from primitives. */
-    abstract Tensor partialB(Tensor a, Tensor b, Tensor y);
+    /** {@code ∂y/∂b}, as {@link #partialA}. */
+    Tensor partialB(Tensor a, Tensor b, Tensor y) {
+        throw new UnsupportedOperationException(name() + " has its own VJP and JVP");
+    }
 
     @Override
     public Tensor[] vjp(Tensor g, Node node) {

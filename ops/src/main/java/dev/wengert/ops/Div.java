@@ -17,10 +17,6 @@ final class Div extends BinaryElementwise {
         return "div";
     }
 
-    @Override
-    double f(double a, double b) {
-        return a / b;
-    }
 
     @Override
     void row(double[] a, int ia, int sa, double[] b, int ib, int sb, double[] o, int io, int n) {

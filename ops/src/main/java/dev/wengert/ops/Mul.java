@@ -16,10 +16,6 @@ final class Mul extends BinaryElementwise {
         return "mul";
     }
 
-    @Override
-    double f(double a, double b) {
-        return a * b;
-    }
 
     @Override
     void row(double[] a, int ia, int sa, double[] b, int ib, int sb, double[] o, int io, int n) {

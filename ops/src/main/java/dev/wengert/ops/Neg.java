@@ -26,10 +26,6 @@ final class Neg extends UnaryElementwise {
         return like(x[0], y);
     }
 
-    @Override
-    Tensor derivative(Tensor x, Tensor y) {
-        return Tensor.scalar(-1.0);
-    }
 
     @Override
     public Tensor[] vjp(Tensor g, Node node) {

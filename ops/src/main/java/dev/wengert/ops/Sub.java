@@ -18,10 +18,6 @@ final class Sub extends BinaryElementwise {
         return "sub";
     }
 
-    @Override
-    double f(double a, double b) {
-        return a - b;
-    }
 
     @Override
     void row(double[] a, int ia, int sa, double[] b, int ib, int sb, double[] o, int io, int n) {
@@ -38,15 +34,7 @@ final class Sub extends BinaryElementwise {
         }
     }
 
-    @Override
-    Tensor partialA(Tensor a, Tensor b, Tensor y) {
-        return Tensor.scalar(1.0);
-    }
 
-    @Override
-    Tensor partialB(Tensor a, Tensor b, Tensor y) {
-        return Tensor.scalar(-1.0);
-    }
 
     @Override
     public Tensor[] vjp(Tensor g, Node node) {

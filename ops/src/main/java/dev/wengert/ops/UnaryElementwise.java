@@ -23,8 +23,13 @@ abstract class UnaryElementwise extends Primitive {
         return x[0].shape();
     }
 
-    /** {@code dy/dx} elementwise, of the input's shape, built from primitives so it can be recorded. */
-    abstract Tensor derivative(Tensor x, Tensor y);
+    /**
+     * {@code dy/dx} elementwise, of the input's shape, built from primitives so it can be recorded; for the
+     * default VJP and JVP (an op that overrides both does not define it).
+     */
+    Tensor derivative(Tensor x, Tensor y) {
+        throw new UnsupportedOperationException(name() + " has its own VJP and JVP");
+    }
 
     /** {@code g * f'(x)} without recording; override with a fused loop where it pays. */
     Tensor vjpRaw(Tensor g, Tensor x, Tensor y) {

@@ -54,4 +54,34 @@ class ClampBoundsTest {
         e = assertThrows(IllegalArgumentException.class, () -> Ops.clamp(x, 0, Double.NaN));
         assertTrue(e.getMessage().startsWith("clamp: the upper bound is NaN"), e.getMessage());
     }
+
+    @Test
+    void kinksAreAtBothBoundsAndNowhereWhenTheOutputIsConstant() {
+        Clamp c = new Clamp(-1, 2);
+        assertTrue(c.hasKinks());
+        assertTrue(new Clamp(1, 1).hasKinks(), "lo = hi: one kink");
+        Tensor[] inside = {Tensor.vector(0.5, -0.5, 1.5)};
+        long base = c.branch(inside, null, null);
+        // Moving without crossing a bound keeps the fingerprint; crossing lo or hi, or landing on one, changes it.
+        assertEquals(base, c.branch(new Tensor[] {Tensor.vector(0.6, -0.4, 1.9)}, null, null));
+        for (double[] v : new double[][] {{-1.5, -0.5, 1.5}, {0.5, -0.5, 2.5}, {-1, -0.5, 1.5}, {0.5, -0.5, 2}}) {
+            assertTrue(base != c.branch(new Tensor[] {Tensor.vector(v)}, null, null), java.util.Arrays.toString(v));
+        }
+        // Crossing lo and crossing hi are told apart.
+        assertTrue(c.branch(new Tensor[] {Tensor.vector(-1.5, -0.5, 1.5)}, null, null)
+                != c.branch(new Tensor[] {Tensor.vector(0.5, -0.5, 2.5)}, null, null));
+        Clamp constant = new Clamp(3, 1);
+        assertEquals(false, constant.hasKinks(), "lo > hi: the output is hi everywhere");
+        assertEquals(0L, constant.branch(inside, null, null));
+        assertEquals(0L, constant.branch(new Tensor[] {Tensor.vector(5, 0, 2)}, null, null));
+    }
+
+    @Test
+    void opsApplyNamesANullOpOrInputsArray() {
+        NullPointerException e = assertThrows(NullPointerException.class, () -> Ops.apply(null, Tensor.scalar(1)));
+        assertEquals("apply: the op is null", e.getMessage());
+        e = assertThrows(NullPointerException.class, () -> Ops.apply(new Clamp(0, 1), (Tensor[]) null));
+        assertEquals("clamp: the inputs array is null", e.getMessage());
+        assertArrayEquals(new double[] {0, 0.5, 1}, Ops.apply(new Clamp(0, 1), Tensor.vector(-3, 0.5, 7)).data(), 0.0);
+    }
 }
