@@ -6,10 +6,6 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Mini-batch training with a validation set and early stopping (lecture 002, 3.3).
@@ -207,7 +203,8 @@ public final class Trainer {
                 int correct = 0;
                 int seen = 0;
                 int b = 0;
-                try (ProgressBar bar = progress == null ? null : bar(epoch, batches)) {
+                try (Progress bar = progress == null ? null : new Progress(progress, Progress.isTerminal(progress),
+                        name + " " + (epoch + 1) + "/" + epochs, batches)) {
                     for (Batch batch : train.batches(batchSize, shuffle)) {
                         Tensor out;
                         double l;
@@ -228,10 +225,7 @@ public final class Trainer {
                         seen += batch.size();
                         if (batch.labels() != null) correct += Metrics.correct(decoder.predict(out), batch.labels());
                         b++;
-                        if (bar != null) {
-                            bar.step();
-                            bar.setExtraMessage(String.format(" loss %.4f", lossSum / seen));
-                        }
+                        if (bar != null) bar.step(String.format(java.util.Locale.ROOT, " batches, loss %.4f", lossSum / seen));
                     }
                 }
                 h.trainLoss.add(lossSum / seen);
@@ -272,14 +266,6 @@ public final class Trainer {
         }
         h.seconds = (System.nanoTime() - start) / 1e9;
         return h;
-    }
-
-    private ProgressBar bar(int epoch, int batches) {
-        // A fixed width: asking the terminal for its width pulls in a terminal library that warns when
-        // there is none (under Maven, in CI).
-        return new ProgressBarBuilder().setTaskName(name + " " + (epoch + 1) + "/" + epochs).setInitialMax(batches)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(System.console() != null ? 200 : 5000)
-                .setConsumer(new ConsoleProgressBarConsumer(progress, 100)).setUnit(" batches", 1).build();
     }
 
     private static Map<String, Tensor> snapshot(Module m) {
