@@ -60,6 +60,9 @@ class ClampBoundsTest {
         Clamp c = new Clamp(-1, 2);
         assertTrue(c.hasKinks());
         assertTrue(new Clamp(1, 1).hasKinks(), "lo = hi: one kink");
+        Clamp point = new Clamp(1, 1);
+        assertTrue(point.branch(new Tensor[] {Tensor.vector(0.5)}, null, null)
+                != point.branch(new Tensor[] {Tensor.vector(1.5)}, null, null), "lo = hi: crossing it is seen");
         Tensor[] inside = {Tensor.vector(0.5, -0.5, 1.5)};
         long base = c.branch(inside, null, null);
         // Moving without crossing a bound keeps the fingerprint; crossing lo or hi, or landing on one, changes it.
