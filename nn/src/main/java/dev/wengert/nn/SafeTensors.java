@@ -81,9 +81,25 @@ public final class SafeTensors {
         save(file, module.state(), Map.of("library", "wengert"));
     }
 
-    /** Saves named tensors and string metadata (may be empty) to {@code file}, atomically. */
+    /**
+     * Saves a module's parameters and buffers in {@code dtype}: "F64" (exact), or "F32", "F16", "BF16", each
+     * value rounded to nearest (ties to even) through float32 as PyTorch's {@code .to(dtype)} does, for
+     * checkpoints of the size and type other tools expect.
+     *
+     * @throws IllegalArgumentException if the dtype is not one of these
+     */
+    public static void save(Path file, Module module, String dtype) {
+        save(file, module.state(), Map.of("library", "wengert"), dtype);
+    }
+
+    /** Saves named tensors and string metadata (may be empty) to {@code file}, atomically, in F64. */
     public static void save(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
-        byte[] bytes = encode(tensors, metadata);
+        save(file, tensors, metadata, DTYPE);
+    }
+
+    /** {@link #save(Path, Map, Map)} in {@code dtype} (see {@link #save(Path, Module, String)}). */
+    public static void save(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, String dtype) {
+        byte[] bytes = encode(tensors, metadata, dtype);
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Path tmp = null;
@@ -122,6 +138,16 @@ public final class SafeTensors {
 
     /** The bytes of a safetensors file holding {@code tensors} and {@code metadata}. */
     public static byte[] encode(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        return encode(tensors, metadata, DTYPE);
+    }
+
+    /** {@link #encode(Map, Map)} with the values in {@code dtype} (F64, F32, F16 or BF16). */
+    public static byte[] encode(Map<String, Tensor> tensors, Map<String, String> metadata, String dtype) {
+        if (dtype == null) throw new NullPointerException("safetensors: the dtype is null");
+        int width = bytesPerElement(dtype);
+        if (width == 0) {
+            throw new IllegalArgumentException("safetensors: cannot write dtype " + dtype + " (F64, F32, F16 and BF16 can be)");
+        }
         StringBuilder h = new StringBuilder("{");
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -130,9 +156,9 @@ public final class SafeTensors {
                 throw new IllegalArgumentException("safetensors: invalid tensor name '" + name + "'");
             }
             Tensor t = e.getValue();
-            long end = offset + 8L * t.size();
+            long end = offset + (long) width * t.size();
             if (h.length() > 1) h.append(',');
-            h.append(Json.quote(name)).append(":{\"dtype\":\"").append(DTYPE).append("\",\"shape\":[");
+            h.append(Json.quote(name)).append(":{\"dtype\":\"").append(dtype).append("\",\"shape\":[");
             int[] s = t.shape();
             for (int i = 0; i < s.length; i++) h.append(i > 0 ? "," : "").append(s[i]);
             h.append("],\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
@@ -158,7 +184,22 @@ public final class SafeTensors {
         out.put(header);
         for (int i = header.length; i < padded; i++) out.put((byte) ' ');
         for (Tensor t : tensors.values()) {
-            for (double v : t.data()) out.putDouble(v);
+            for (double v : t.data()) {
+                switch (dtype) {
+                    case "F64":
+                        out.putDouble(v);
+                        break;
+                    case "F32":
+                        out.putFloat((float) v);
+                        break;
+                    case "BF16":
+                        out.putShort(floatToBfloat16((float) v));
+                        break;
+                    default:
+                        out.putShort(floatToHalf((float) v));
+                        break;
+                }
+            }
         }
         return out.array();
     }
@@ -353,6 +394,39 @@ public final class SafeTensors {
             default:
                 return 0;
         }
+    }
+
+    /** bfloat16 bits of f, rounded to nearest, ties to even (NaN stays a quiet NaN of the same sign). */
+    static short floatToBfloat16(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        if (Float.isNaN(f)) return (short) ((bits >>> 16) | 0x0040);
+        return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
+    }
+
+    /** IEEE 754 binary16 bits of f, rounded to nearest, ties to even; overflow gives ±∞, NaN a quiet NaN. */
+    static short floatToHalf(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int sign = (bits >>> 16) & 0x8000;
+        int exp = (bits >>> 23) & 0xff;
+        int mant = bits & 0x7fffff;
+        if (exp == 0xff) return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 : 0));
+        int e = exp - 127 + 15;
+        if (e >= 0x1f) return (short) (sign | 0x7c00);
+        if (e <= 0) {
+            if (e < -10) return (short) sign; // below half the smallest subnormal: ±0
+            // Subnormal: the implicit 1 made explicit, shifted right by 14 − e bits with round to nearest even.
+            int m = mant | 0x800000;
+            int shift = 14 - e;
+            int half = m >>> shift;
+            int rest = m & ((1 << shift) - 1);
+            int halfway = 1 << (shift - 1);
+            if (rest > halfway || (rest == halfway && (half & 1) == 1)) half++;
+            return (short) (sign | half);
+        }
+        int half = (e << 10) | (mant >>> 13);
+        int rest = mant & 0x1fff;
+        if (rest > 0x1000 || (rest == 0x1000 && (half & 1) == 1)) half++; // may carry into the exponent: still right
+        return (short) (sign | half);
     }
 
     /** The IEEE 754 binary16 value with these bits, exactly (every half is a double). */

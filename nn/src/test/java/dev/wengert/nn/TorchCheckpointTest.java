@@ -114,4 +114,54 @@ class TorchCheckpointTest {
         assertEquals(true, Double.isNaN(SafeTensors.halfToDouble((short) 0x7e00)));
         assertEquals(1.0 + Math.scalb(1.0, -10), SafeTensors.halfToDouble((short) 0x3c01), 0.0);
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"F32", "F16", "BF16"})
+    void savingInAReducedDtypeRoundsAsPyTorchDoes(String dtype, @TempDir Path dir) throws Exception {
+        Map<?, ?> all = (Map<?, ?>) Json.parse(Files.readString(resource("torch_mlp_dtypes.json"), StandardCharsets.UTF_8));
+        Map<?, ?> tensors = (Map<?, ?>) ((Map<?, ?>) all.get(dtype.toLowerCase(java.util.Locale.ROOT))).get("tensors");
+        Sequential net = model();
+        SafeTensors.load(resource("torch_mlp.safetensors"), net);
+        Path out = dir.resolve("reduced.safetensors");
+        SafeTensors.save(out, net, dtype);
+        Map<String, Tensor> back = SafeTensors.load(out);
+        for (Object k : tensors.keySet()) {
+            List<?> values = (List<?>) tensors.get(k);
+            for (int i = 0; i < values.size(); i++) {
+                assertEquals(((Number) values.get(i)).doubleValue(), back.get(k).data()[i], 0.0, k + "[" + i + "] in " + dtype);
+            }
+        }
+        int width = dtype.equals("F32") ? 4 : 2;
+        long values = net.state().values().stream().mapToLong(Tensor::size).sum();
+        long header = java.nio.ByteBuffer.wrap(Files.readAllBytes(out), 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        assertEquals(8 + header + width * values, Files.size(out), "the data takes " + width + " bytes per value");
+    }
+
+    @Test
+    void everyHalfAndBfloat16ValueSurvivesTheRoundTripAndTiesGoToEven() {
+        for (int bits = 0; bits < 0x10000; bits++) {
+            short h = (short) bits;
+            double v = SafeTensors.halfToDouble(h);
+            if (Double.isNaN(v)) {
+                assertEquals(true, Double.isNaN(SafeTensors.halfToDouble(SafeTensors.floatToHalf((float) v))));
+                continue;
+            }
+            assertEquals(h, SafeTensors.floatToHalf((float) v), "half " + Integer.toHexString(bits));
+            float b = Float.intBitsToFloat(bits << 16);
+            if (!Float.isNaN(b)) assertEquals(h, SafeTensors.floatToBfloat16(b), "bfloat16 " + Integer.toHexString(bits));
+            // Between this finite positive half and the next: the midpoint goes to the even one, above it up.
+            if (bits < 0x7bff) {
+                double next = SafeTensors.halfToDouble((short) (bits + 1));
+                double mid = (v + next) / 2;
+                short even = (bits & 1) == 0 ? h : (short) (bits + 1);
+                assertEquals(even, SafeTensors.floatToHalf((float) mid), "tie above half " + Integer.toHexString(bits));
+                assertEquals((short) (bits + 1), SafeTensors.floatToHalf(Math.nextUp((float) mid)), "above the tie");
+                assertEquals(h, SafeTensors.floatToHalf(Math.nextDown((float) mid)), "below the tie");
+            }
+        }
+        assertEquals((short) 0x7c00, SafeTensors.floatToHalf(65520f), "65520 rounds up to infinity");
+        assertEquals((short) 0x7bff, SafeTensors.floatToHalf(65519.99f), "just below stays the largest half");
+        assertEquals((short) 0x0000, SafeTensors.floatToHalf((float) Math.scalb(1.0, -25)), "half the smallest subnormal: tie to 0");
+        assertEquals((short) 0x0001, SafeTensors.floatToHalf(Math.nextUp((float) Math.scalb(1.0, -25))), "just above: 2^-24");
+    }
 }
