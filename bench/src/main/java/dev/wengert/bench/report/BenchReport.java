@@ -2,7 +2,6 @@ package dev.wengert.bench.report;
 
 import dev.wengert.bench.BenchmarkRecurrent;
 import dev.wengert.nn.Plot;
-import dev.wengert.ops.kernel.Gemm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -100,11 +99,13 @@ public final class BenchReport {
         Anchors anchors = anchorsDir == null ? null : Anchors.load(anchorsDir);
         Files.createDirectories(out);
         Instant start = Instant.now();
+        MachineRecord machine = MachineRecord.start();
         BenchReport.Run run = new BenchReport.Run(profile);
         if (only == null || only.equals("engine")) run.engine();
         if (only == null || only.equals("recurrent")) run.recurrent();
+        machine.finish();
         Duration took = Duration.between(start, Instant.now());
-        new Writer(run, anchors, out, took).write();
+        new Writer(run, anchors, out, took, machine).write();
         System.out.println("report: " + out.resolve("report.md") + " (" + took.toMinutes() + " min "
                 + took.toSecondsPart() + " s)");
     }
@@ -298,7 +299,10 @@ public final class BenchReport {
         private final StringBuilder md = new StringBuilder();
         private final List<String> plots = new ArrayList<>();
 
-        Writer(Run run, Anchors anchors, Path out, Duration took) {
+        private final MachineRecord machine;
+
+        Writer(Run run, Anchors anchors, Path out, Duration took, MachineRecord machine) {
+            this.machine = machine;
             this.run = run;
             this.anchors = anchors;
             this.out = out;
@@ -330,26 +334,12 @@ public final class BenchReport {
                     run.profile.warmupMs, run.profile.iterations, run.profile.iterationMs, Run.ENGINE_EXTRA_WARMUPS,
                     took.toMinutes(), took.toSecondsPart());
             line("");
-            line("- Machine: %s, %d logical CPUs, max heap %.1f GB", cpuModel(), Runtime.getRuntime().availableProcessors(),
-                    Runtime.getRuntime().maxMemory() / 1e9);
-            line("- JVM: %s %s; matmul kernel: %s", System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                    Gemm.implementation());
+            for (String l : machine.lines()) line("%s", l);
             if (anchors != null) {
                 line("- Anchors: %s", anchors.files().stream().map(p -> p.getFileName().toString())
                         .collect(Collectors.joining(", ")));
             }
             line("");
-        }
-
-        private static String cpuModel() {
-            try {
-                for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                    if (l.startsWith("model name")) return l.substring(l.indexOf(':') + 1).trim();
-                }
-            } catch (IOException | RuntimeException e) {
-                // not Linux: fall through
-            }
-            return System.getProperty("os.arch");
         }
 
         private List<Measurement> engine(String method, Predicate<Measurement> p) {

@@ -1,0 +1,88 @@
+package dev.wengert.bench.report;
+
+import dev.wengert.ops.kernel.Gemm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a report must say about the machine it ran on: CPU model, logical CPUs, JVM, the matmul kernel chosen
+ * (which names the vector width), and the 1-minute load average before and after the run, with a warning when
+ * the machine was busy (then the figures say more about the other work than about Wengert).
+ */
+final class MachineRecord {
+    /** A load average per logical CPU above this, before or after, makes the report warn. */
+    static final double BUSY_PER_CPU = 0.5;
+
+    private final double loadBefore;
+    private double loadAfter = Double.NaN;
+
+    private MachineRecord(double loadBefore) {
+        this.loadBefore = loadBefore;
+    }
+
+    /** Starts the record: reads the load average now. */
+    static MachineRecord start() {
+        return new MachineRecord(loadAverage());
+    }
+
+    /** Ends the record: reads the load average again. */
+    void finish() {
+        loadAfter = loadAverage();
+    }
+
+    /** The report's lines about the machine. */
+    List<String> lines() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        List<String> out = new ArrayList<>();
+        out.add(String.format(Locale.ROOT, "- Machine: %s, %d logical CPUs, max heap %.1f GB", cpuModel(), cpus,
+                Runtime.getRuntime().maxMemory() / 1e9));
+        out.add(String.format(Locale.ROOT, "- JVM: %s %s; matmul kernel: %s", System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), Gemm.implementation()));
+        out.add(String.format(Locale.ROOT, "- Load average (1 min): %s before the run, %s after", format(loadBefore),
+                format(loadAfter)));
+        if (busy(loadBefore, loadAfter, cpus)) {
+            out.add(String.format(Locale.ROOT, "- **Warning: the machine was busy** (load above %.1f per CPU before or "
+                    + "after the run): other work shared the cores, so these figures are not a measurement of "
+                    + "Wengert alone. Run again on a quiet machine.", BUSY_PER_CPU));
+        }
+        return out;
+    }
+
+    static boolean busy(double before, double after, int cpus) {
+        double limit = BUSY_PER_CPU * cpus;
+        return before > limit || after > limit;
+    }
+
+    private static String format(double load) {
+        return Double.isNaN(load) ? "unknown" : String.format(Locale.ROOT, "%.2f", load);
+    }
+
+    /** The 1-minute load average from /proc/loadavg, or NaN where there is none. */
+    static double loadAverage() {
+        try {
+            return parseLoadAverage(Files.readString(Path.of("/proc/loadavg")));
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The first field of /proc/loadavg's line ("0.52 0.58 0.59 1/123 4567"). */
+    static double parseLoadAverage(String line) {
+        return Double.parseDouble(line.trim().split("\\s+")[0]);
+    }
+
+    static String cpuModel() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (l.startsWith("model name")) return l.substring(l.indexOf(':') + 1).trim();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return System.getProperty("os.arch");
+    }
+}

@@ -1,0 +1,37 @@
+package dev.wengert.bench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The report's record of its machine: load average parsed, a busy machine flagged, the kernel named. */
+class MachineRecordTest {
+
+    @Test
+    void theOneMinuteLoadIsTheFirstField() {
+        assertEquals(0.52, MachineRecord.parseLoadAverage("0.52 0.58 0.59 1/123 4567\n"), 0.0);
+        assertEquals(11.85, MachineRecord.parseLoadAverage("11.85 9.83 5.77 3/200 99"), 0.0);
+    }
+
+    @Test
+    void aMachineIsBusyWhenTheLoadPerCpuExceedsTheLimitBeforeOrAfter() {
+        assertFalse(MachineRecord.busy(0.3, 0.9, 2));
+        assertFalse(MachineRecord.busy(1.0, 1.0, 2), "exactly half a CPU each is not busy");
+        assertTrue(MachineRecord.busy(1.2, 0.1, 2));
+        assertTrue(MachineRecord.busy(0.1, 4.5, 2));
+        assertFalse(MachineRecord.busy(Double.NaN, Double.NaN, 2), "unknown load: no warning");
+    }
+
+    @Test
+    void theLinesNameCpuJvmKernelAndLoad() {
+        MachineRecord r = MachineRecord.start();
+        r.finish();
+        List<String> lines = r.lines();
+        assertTrue(lines.get(0).startsWith("- Machine: "), lines.toString());
+        assertTrue(lines.get(1).contains("matmul kernel: "), lines.toString());
+        assertTrue(lines.get(2).startsWith("- Load average (1 min): "), lines.toString());
+    }
+}
