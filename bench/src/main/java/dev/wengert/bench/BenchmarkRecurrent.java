@@ -6,6 +6,7 @@ import dev.wengert.rnn.CheckpointedBptt;
 import dev.wengert.rnn.ForwardLearner;
 import dev.wengert.rnn.GenericRtrl;
 import dev.wengert.ops.kernel.Gemm;
+import dev.wengert.rnn.GruCell;
 import dev.wengert.rnn.LstmCell;
 import dev.wengert.rnn.LstmRtrl;
 import dev.wengert.rnn.RecurrentNet;
@@ -103,7 +104,10 @@ public class BenchmarkRecurrent {
         learner = learner(algorithm, net, batch, threads);
     }
 
-    /** The benchmarked network: weights as in the anchor w5_rtrl.py (W ~ N(0, 0.81/n)), LSTM as the rnn module draws it. */
+    /**
+     * The benchmarked network: weights as in the anchor w5_rtrl.py (W ~ N(0, 0.81/n)), LSTM and GRU as the rnn
+     * module draws them. The default grid runs rnn and lstm; {@code -p cell=gru} measures the GRU.
+     */
     static RecurrentNet network(String cell, int n, Random rng) {
         switch (cell) {
             case "rnn":
@@ -111,8 +115,10 @@ public class BenchmarkRecurrent {
                         scaled(Tensor.randn(rng, n, M), 1 / Math.sqrt(M)), scaled(Tensor.randn(rng, n), 0.1)));
             case "lstm":
                 return new RecurrentNet(new LstmCell(M, n, rng));
+            case "gru":
+                return new RecurrentNet(new GruCell(M, n, rng));
             default:
-                throw new IllegalArgumentException("BenchmarkRecurrent: unknown cell '" + cell + "' (rnn, lstm)");
+                throw new IllegalArgumentException("BenchmarkRecurrent: unknown cell '" + cell + "' (rnn, lstm, gru)");
         }
     }
 
