@@ -51,18 +51,7 @@ final class GruSequence extends Primitive {
 
     @Override
     public int[] shape(Tensor... x) {
-        int[] xs = Sequences.checkInputs(NAME, x[10]);
-        int n = Sequences.checkSquare(NAME, "W_z", x[0]);
-        int batch = xs[1];
-        int m = xs[2];
-        String from = "n from W_z, B and m from X";
-        for (int g = 0; g < 3; g++) {
-            Sequences.check(NAME, x[g], "W_" + GATES[g], from, n, n);
-            Sequences.check(NAME, x[3 + g], "U_" + GATES[g], from, n, m);
-            Sequences.check(NAME, x[6 + g], "b_" + GATES[g], from, n);
-        }
-        Sequences.check(NAME, x[9], "h0", from, batch, n);
-        return new int[] {xs[0], batch, n};
+        return Sequences.checkGated(NAME, x, GATES, "h0");
     }
 
     /** What forward keeps: the gates {@code [T·B, 3n]} (z, r, ñ per row) and {@code r ⊙ h_{t−1}} {@code [T·B, n]}. */

@@ -53,19 +53,8 @@ final class LstmSequence extends Primitive {
 
     @Override
     public int[] shape(Tensor... x) {
-        int[] xs = Sequences.checkInputs(NAME, x[14]);
-        int n = Sequences.checkSquare(NAME, "W_f", x[0]);
-        int batch = xs[1];
-        int m = xs[2];
-        String from = "n from W_f, B and m from X";
-        for (int g = 0; g < 4; g++) {
-            Sequences.check(NAME, x[g], "W_" + GATES[g], from, n, n);
-            Sequences.check(NAME, x[4 + g], "U_" + GATES[g], from, n, m);
-            Sequences.check(NAME, x[8 + g], "b_" + GATES[g], from, n);
-        }
-        Sequences.check(NAME, x[12], "h0", from, batch, n);
-        Sequences.check(NAME, x[13], "c0", from, batch, n);
-        return new int[] {2, xs[0], batch, n};
+        int[] s = Sequences.checkGated(NAME, x, GATES, "h0", "c0");
+        return new int[] {2, s[0], s[1], s[2]};
     }
 
     /** What forward keeps: the gate activations {@code [T·B, 4n]} (f, i, o, c̃ per row) and tanh c_t. */

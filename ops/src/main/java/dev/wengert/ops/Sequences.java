@@ -78,4 +78,25 @@ final class Sequences {
                     + Shapes.str(t.shape()));
         }
     }
+
+    /**
+     * The shape rule of a gated sequence op whose inputs are, for G gates, {@code W_g [n,n]} (G of them),
+     * {@code U_g [n,m]}, {@code b_g [n]}, then the initial states ({@code [B,n]} each, named by
+     * {@code states}), then X {@code [T,B,m]}. Returns {T, B, n}.
+     */
+    static int[] checkGated(String op, Tensor[] x, String[] gates, String... states) {
+        int g = gates.length;
+        int[] xs = checkInputs(op, x[x.length - 1]);
+        int n = checkSquare(op, "W_" + gates[0], x[0]);
+        int batch = xs[1];
+        int m = xs[2];
+        String from = "n from W_" + gates[0] + ", B and m from X";
+        for (int k = 0; k < g; k++) {
+            check(op, x[k], "W_" + gates[k], from, n, n);
+            check(op, x[g + k], "U_" + gates[k], from, n, m);
+            check(op, x[2 * g + k], "b_" + gates[k], from, n);
+        }
+        for (int k = 0; k < states.length; k++) check(op, x[3 * g + k], states[k], from, batch, n);
+        return new int[] {xs[0], batch, n};
+    }
 }
