@@ -80,6 +80,23 @@ public final class Node extends Saved {
     }
 
     /**
+     * A buffer a VJP may write its cotangent for input {@code i} into, instead of returning a new tensor; or
+     * null. Non-null only while a {@link Tape#backward} pass (not a recorded one) runs, for an input that is
+     * a variable whose gradient buffer was kept by {@link Tensor#recycleGrad()} and that has received no
+     * cotangent yet in this pass. A VJP that takes it must overwrite every element of it with the cotangent
+     * (its previous contents are stale, not zero) and return this very tensor for input {@code i}; the
+     * engine then treats it exactly as a new tensor with those values, so the gradient's bits do not depend
+     * on whether the buffer was used. Asking and not using it is allowed. For ops that produce a cotangent
+     * as large as a weight matrix (a matrix product's {@code Gᵀ X}), this saves allocating it every step.
+     *
+     * @param i the input
+     * @return the buffer, of input {@code i}'s shape, or null
+     */
+    public Tensor gradInto(int i) {
+        return needsGrad(i) ? tape.gradInto(inputs[i]) : null;
+    }
+
+    /**
      * Whether the backward pass now running is itself being recorded (for gradients of gradients).
      * When true, the VJP must not use raw saved data that depends smoothly on the inputs.
      */

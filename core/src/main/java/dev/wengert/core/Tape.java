@@ -223,6 +223,21 @@ public final class Tape implements AutoCloseable {
         run(new Tensor[] {y}, new Tensor[] {seed}, new Tensor[0], false, true);
     }
 
+    /** During a backward pass into leaves (not recorded): its leaf cotangents, so far. */
+    private Map<Tensor, Cot> leafPass;
+    /** Recycled grad buffers lent to this pass's VJPs ({@link Node#gradInto}), each with its leaf. */
+    private Map<Tensor, Tensor> lent;
+
+    /** {@link Node#gradInto}: the leaf's recycled buffer, lent to the running pass, or null. */
+    Tensor gradInto(Tensor x) {
+        if (leafPass == null || !x.isVariable() || x.node != null || leafPass.containsKey(x)) return null;
+        Tensor buffer = x.borrowSpareGrad();
+        if (buffer == null) return null;
+        if (lent == null) lent = new IdentityHashMap<>();
+        lent.put(buffer, x);
+        return buffer;
+    }
+
     /**
      * A cotangent being summed during a pass, and what the engine knows of its array. Storage, not object
      * identity, decides: views (reshape, expandDims ...) are new tensor objects over the same array.
@@ -237,6 +252,8 @@ public final class Tape implements AutoCloseable {
          * same tensor for two inputs), which the hand-out at the end resolves.
          */
         boolean fresh;
+        /** The array is the leaf's own recycled grad buffer, written by a VJP: it becomes the gradient. */
+        boolean inBuffer;
 
         Cot(Tensor value, boolean fresh) {
             this.value = value;
@@ -273,6 +290,11 @@ public final class Tape implements AutoCloseable {
         } else {
             s.paused++;
         }
+        Map<Tensor, Cot> outerLeafPass = leafPass;
+        Map<Tensor, Tensor> outerLent = lent;
+        leafPass = intoLeaves && !record ? leafCot : null;
+        lent = null;
+        boolean accumulated = false;
         try {
             int start = -1;
             for (int i = 0; i < ys.length; i++) {
@@ -344,13 +366,27 @@ public final class Tape implements AutoCloseable {
                     }
                     Tensor c = gx[j];
                     if (c == null) continue;
+                    Tensor lender = lent == null ? null : lent.get(c);
+                    if (lender != null && lender == xj && !leafCot.containsKey(xj)) {
+                        if (!c.sameShape(xj)) {
+                            throw new IllegalStateException(op.name() + ": vjp returned the gradient buffer of input "
+                                    + j + " with shape " + Shapes.str(c.shapeRef()));
+                        }
+                        if (s.anomaly) Anomaly.checkBackward(node, j, c);
+                        Cot inBuffer = new Cot(c, false);
+                        inBuffer.owned = true; // later contributions of this pass add into it
+                        inBuffer.inBuffer = true;
+                        leafCot.put(xj, inBuffer);
+                        lent.remove(c);
+                        continue;
+                    }
                     if (!Shapes.same(c.shapeRef(), xj.shapeRef())) {
                         throw new IllegalStateException(op.name() + ": vjp returned a cotangent of shape "
                                 + Shapes.str(c.shapeRef()) + " for input " + j + " of shape " + Shapes.str(xj.shapeRef()));
                     }
                     if (s.anomaly) Anomaly.checkBackward(node, j, c);
                     // g itself or a view of it is as fresh as g; an input's or the output's storage never is.
-                    boolean cFresh = c.data() == g.data() ? gFresh : !sharesStorage(c, node);
+                    boolean cFresh = lender == null && (c.data() == g.data() ? gFresh : !sharesStorage(c, node));
                     Node src = xj.node;
                     if (src != null && src.tape == this) {
                         src.checkUsable();
@@ -374,9 +410,14 @@ public final class Tape implements AutoCloseable {
             if (intoLeaves) {
                 for (Map.Entry<Tensor, Cot> e : leafCot.entrySet()) {
                     Cot c = e.getValue();
+                    if (c.inBuffer) {
+                        e.getKey().acceptGrad(c.value);
+                        continue;
+                    }
                     boolean mayTake = c.fresh && !record && !handedOut.containsKey(c.value.data());
                     if (e.getKey().accumulateGrad(c.value, mayTake)) handedOut.put(c.value.data(), Boolean.TRUE);
                 }
+                accumulated = true;
             }
             if (release) {
                 nodes = new ArrayList<>();
@@ -384,6 +425,19 @@ public final class Tape implements AutoCloseable {
             }
             return result;
         } finally {
+            if (leafPass != null) {
+                // A failed pass accumulates nothing: the buffers it was lent go back unused.
+                if (!accumulated) {
+                    for (Map.Entry<Tensor, Cot> e : leafCot.entrySet()) {
+                        if (e.getValue().inBuffer) e.getKey().returnSpareGrad(e.getValue().value);
+                    }
+                }
+                if (lent != null) {
+                    for (Map.Entry<Tensor, Tensor> e : lent.entrySet()) e.getValue().returnSpareGrad(e.getKey());
+                }
+            }
+            leafPass = outerLeafPass;
+            lent = outerLent;
             s.tape = savedTape;
             s.paused = savedPaused;
             s.forwardK = savedForward;

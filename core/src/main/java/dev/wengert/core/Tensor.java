@@ -61,6 +61,11 @@ public final class Tensor {
     /** Whether this tensor is some leaf's {@link #grad()} buffer, which backward passes add into. */
     private volatile boolean gradBuffer;
     /**
+     * The buffer {@link #recycleGrad()} kept: the next pass writes this leaf's gradient into it instead of
+     * allocating one. Null when there is none or a pass has borrowed it.
+     */
+    private Tensor spareGrad;
+    /**
      * The version counter of the storage: shared by every tensor over the same array (views made with
      * {@link #viewOf}, {@link #detach() detached} aliases), so that an in-place update through any of them
      * is seen by a tape that recorded another. Made on first need; null means version 0.
@@ -479,6 +484,54 @@ public final class Tensor {
     /** Forgets the accumulated gradient: the next pass starts a new buffer; a tensor handed out keeps its values. */
     public synchronized void zeroGrad() {
         grad = null;
+        spareGrad = null;
+    }
+
+    /**
+     * Forgets the accumulated gradient, like {@link #zeroGrad()}, but keeps its buffer for the next backward
+     * pass to write into: {@link #grad()} is null until that pass, which then gives exactly the values and
+     * bits it would give after {@code zeroGrad()}, without allocating a new buffer where the op that produces
+     * the gradient can write into one (a matrix product can). The training loop's choice (PyTorch's
+     * {@code zero_grad(set_to_none=False)} without the zero fill): the buffer is reused, so a tensor obtained
+     * from {@code grad()} before this call is overwritten by the next pass, and its {@link #version()} goes
+     * up; take a {@link #copy()} to keep one.
+     */
+    public synchronized void recycleGrad() {
+        if (grad != null) spareGrad = grad;
+        grad = null;
+    }
+
+    /**
+     * Lends the recycled buffer to a backward pass, which will write this leaf's gradient into it; null when
+     * there is none (or another pass has it). Its version goes up: a recording that saved it cannot use it.
+     */
+    synchronized Tensor borrowSpareGrad() {
+        Tensor s = spareGrad;
+        if (s == null) return null;
+        spareGrad = null;
+        s.bumpVersion();
+        return s;
+    }
+
+    /** Gives back a buffer borrowed and not used (the pass failed, or the VJP did not write it). */
+    synchronized void returnSpareGrad(Tensor s) {
+        if (grad == null && spareGrad == null) spareGrad = s;
+    }
+
+    /**
+     * The end of a pass that wrote this leaf's whole gradient into the borrowed buffer {@code buffer}: it
+     * becomes the gradient, or is added into the one another thread's pass accumulated meanwhile.
+     */
+    synchronized void acceptGrad(Tensor buffer) {
+        Tensor current = grad;
+        if (current == null) {
+            grad = buffer;
+            return;
+        }
+        double[] a = current.data;
+        double[] b = buffer.data;
+        for (int i = 0; i < a.length; i++) a[i] += b[i];
+        current.bumpVersion();
     }
 
     /** Whether this tensor is a leaf's {@link #grad()} buffer, which later backward passes add into. */
@@ -494,6 +547,15 @@ public final class Tensor {
     synchronized boolean accumulateGrad(Tensor g, boolean mayTake) {
         Tensor current = grad;
         if (current == null) {
+            Tensor spare = spareGrad;
+            spareGrad = null;
+            if (!mayTake && spare != null) {
+                // Copied into the recycled buffer: the values a clone would have, without allocating.
+                System.arraycopy(g.data, 0, spare.data, 0, spare.data.length);
+                spare.bumpVersion();
+                grad = spare;
+                return false;
+            }
             Tensor buffer = new Tensor(mayTake ? g.data : g.data.clone(), shape);
             buffer.gradBuffer = true;
             grad = buffer;

@@ -105,9 +105,14 @@ public abstract class Optimizer {
     /** Updates parameter {@code i}'s values {@code w} in place from its gradient {@code g} (do not modify g). */
     protected abstract void update(int i, double[] w, double[] g);
 
-    /** Forgets the accumulated gradients of all parameters. */
+    /**
+     * Forgets the accumulated gradients of all parameters, keeping their buffers for the next backward pass
+     * to write into ({@link Tensor#recycleGrad()}): a training loop then allocates no gradient buffers after
+     * its first step, and its results are bit for bit those of {@link Tensor#zeroGrad()}. A tensor obtained
+     * from a parameter's {@code grad()} before this call is overwritten by the next pass; copy it to keep it.
+     */
     public void zeroGrad() {
-        for (Tensor p : params) p.zeroGrad();
+        for (Tensor p : params) p.recycleGrad();
     }
 
     /** The current learning rate. */

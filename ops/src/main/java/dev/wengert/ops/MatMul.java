@@ -133,10 +133,31 @@ final class MatMul extends Primitive {
             ga = Ops.sumTo(d, a.shape());
         }
         if (node.needsGrad(1)) {
+            // A weight's gradient, written straight into its recycled buffer when the engine lends one.
+            Tensor into = a.rank() == 2 && b.rank() == 2 ? node.gradInto(1) : null;
+            if (into != null) {
+                if (!transB) {
+                    product(!transA, false, a, g, into.mutableData()); // dB = Aᵀ G, or A G when A is stored transposed
+                } else {
+                    product(true, transA, g, a, into.mutableData());   // dB = Gᵀ A, or Gᵀ Aᵀ
+                }
+                return new Tensor[] {ga, into};
+            }
             Tensor d = !transB ? (!transA ? TN.apply(a, g) : NN.apply(a, g)) : (!transA ? TN.apply(g, a) : TT.apply(g, a));
             gb = Ops.sumTo(d, b.shape());
         }
         return new Tensor[] {ga, gb};
+    }
+
+    /**
+     * {@code c = op(p)·op(q)} for 2-D p and q, overwriting c: the very call {@link #forward} makes, so the
+     * bits are those of a new product.
+     */
+    private static void product(boolean tp, boolean tq, Tensor p, Tensor q, double[] c) {
+        int m = tp ? p.dim(1) : p.dim(0);
+        int k = tp ? p.dim(0) : p.dim(1);
+        int n = tq ? q.dim(0) : q.dim(1);
+        Gemm.gemm(tp, tq, m, n, k, 1.0, p.data(), 0, p.dim(1), q.data(), 0, q.dim(1), 0.0, c, 0, n);
     }
 
     @Override
