@@ -1,6 +1,7 @@
 package dev.wengert.nn;
 
 import dev.wengert.core.Tensor;
+import dev.wengert.ops.Nonlinearity;
 import dev.wengert.ops.Ops;
 import java.util.function.UnaryOperator;
 
@@ -21,16 +22,19 @@ import java.util.function.UnaryOperator;
 public final class Activation implements Layer {
     private final String name;
     private final UnaryOperator<Tensor> f;
+    /** The same function as one of the element-wise activations a {@link Linear} layer can fuse; or null. */
+    private final Nonlinearity fusable;
 
-    private Activation(String name, UnaryOperator<Tensor> f) {
+    private Activation(String name, UnaryOperator<Tensor> f, Nonlinearity fusable) {
         this.name = name;
         this.f = f;
+        this.fusable = fusable;
     }
 
-    private static final Activation IDENTITY = new Activation("identity", z -> z);
-    private static final Activation SIGMOID = new Activation("sigmoid", Ops::sigmoid);
-    private static final Activation TANH = new Activation("tanh", Ops::tanh);
-    private static final Activation RELU = new Activation("relu", Ops::relu);
+    private static final Activation IDENTITY = new Activation("identity", z -> z, Nonlinearity.IDENTITY);
+    private static final Activation SIGMOID = new Activation("sigmoid", Ops::sigmoid, Nonlinearity.SIGMOID);
+    private static final Activation TANH = new Activation("tanh", Ops::tanh, Nonlinearity.TANH);
+    private static final Activation RELU = new Activation("relu", Ops::relu, Nonlinearity.RELU);
 
     /** {@code f(z) = z}: a network of such units collapses to one linear map (sheet 000, Q3). */
     public static Activation identity() {
@@ -67,8 +71,8 @@ public final class Activation implements Layer {
         if (!(beta > 0) || !Double.isFinite(beta)) {
             throw new IllegalArgumentException("softmax: the inverse temperature β must be finite and positive, got " + beta);
         }
-        if (beta == 1.0) return new Activation("softmax", z -> Ops.softmax(z, -1));
-        return new Activation("softmax(β=" + beta + ")", z -> Ops.softmax(Ops.mul(z, beta), -1));
+        if (beta == 1.0) return new Activation("softmax", z -> Ops.softmax(z, -1), null);
+        return new Activation("softmax(β=" + beta + ")", z -> Ops.softmax(Ops.mul(z, beta), -1), null);
     }
 
     /** The activation named {@code identity}, {@code sigmoid}, {@code tanh}, {@code relu} or {@code softmax}. */
@@ -94,6 +98,11 @@ public final class Activation implements Layer {
     @Override
     public Tensor forward(Tensor z) {
         return f.apply(z);
+    }
+
+    /** The element-wise function this is, for {@link Sequential} to fuse it into the layer before; null for softmax. */
+    Nonlinearity fusable() {
+        return fusable;
     }
 
     /** The activation's name, such as {@code tanh}. */

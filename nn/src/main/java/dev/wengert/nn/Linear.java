@@ -3,6 +3,7 @@ package dev.wengert.nn;
 import dev.wengert.core.ShapeException;
 import dev.wengert.core.Shapes;
 import dev.wengert.core.Tensor;
+import dev.wengert.ops.Nonlinearity;
 import dev.wengert.ops.Ops;
 import java.util.Random;
 
@@ -38,12 +39,28 @@ public final class Linear extends Module implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
+        return forward(x, Nonlinearity.IDENTITY);
+    }
+
+    /**
+     * {@code φ(x Wᵀ + b)}: this layer and an element-wise activation after it in one op for a batch
+     * {@code [batch, in]} (one output array, the weight gradient written into W's recycled buffer), the
+     * same bits as {@code forward} then the activation; other ranks run unfused.
+     */
+    Tensor forward(Tensor x, Nonlinearity phi) {
         if (x == null) throw new NullPointerException("linear: the input is null");
         if (x.rank() < 1 || x.dim(-1) != in) {
             throw new ShapeException("linear: input of shape " + Shapes.str(x.shape()) + " does not end in " + in
                     + " features (layer " + in + " -> " + out + ")");
         }
-        return Ops.add(Ops.matmul(x, weight, false, true), bias);
+        if (x.rank() == 2) return Ops.linear(x, weight, bias, phi);
+        Tensor z = Ops.add(Ops.matmul(x, weight, false, true), bias);
+        switch (phi) {
+            case TANH: return Ops.tanh(z);
+            case RELU: return Ops.relu(z);
+            case SIGMOID: return Ops.sigmoid(z);
+            default: return z;
+        }
     }
 
     /** The weight matrix W, shape {@code [out, in]} (PyTorch's layout). */

@@ -1,6 +1,7 @@
 package dev.wengert.nn;
 
 import dev.wengert.core.Tensor;
+import dev.wengert.ops.Nonlinearity;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -8,6 +9,10 @@ import java.util.List;
 /**
  * Layers applied one after another. Layers that are {@link Module}s are registered as sub-modules named
  * by their position ({@code 0.weight}, {@code 2.bias}), so their parameters are the sequence's.
+ *
+ * <p>A {@link Linear} layer followed by an element-wise {@link Activation} (identity, tanh, ReLU, sigmoid)
+ * runs as one fused op ({@code Ops.linear}): the same values and gradients, bit for bit, with one array
+ * where the two layers make three, and the weight gradient written into the weight's recycled buffer.
  */
 public final class Sequential extends Module implements Layer {
     private final List<Layer> layers = new ArrayList<>();
@@ -28,7 +33,18 @@ public final class Sequential extends Module implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        for (Layer l : layers) x = l.forward(x);
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            Nonlinearity next = i + 1 < layers.size() && layers.get(i + 1) instanceof Activation
+                    ? ((Activation) layers.get(i + 1)).fusable() : null;
+            if (l instanceof Linear && next != null) {
+                // A layer and its element-wise activation as one op: the same bits, fewer arrays.
+                x = ((Linear) l).forward(x, next);
+                i++;
+            } else {
+                x = l.forward(x);
+            }
+        }
         return x;
     }
 

@@ -265,6 +265,41 @@ public final class Ops {
     }
 
     /**
+     * A fully connected layer, {@code y = x Wᵀ + b}, in one op: x {@code [batch, in]}, weight W
+     * {@code [out, in]} (PyTorch's {@code F.linear} layout), bias b {@code [out]}. The same values and
+     * gradients, bit for bit, as {@code add(matmul(x, w, false, true), b)}, with one output array instead
+     * of two.
+     *
+     * @param x the inputs, {@code [batch, in]}
+     * @param w the weight, {@code [out, in]}
+     * @param b the bias, {@code [out]}
+     * @return a new tensor {@code [batch, out]}
+     * @throws dev.wengert.core.ShapeException naming the three shapes when they do not fit together
+     */
+    public static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        return linear(x, w, b, Nonlinearity.IDENTITY);
+    }
+
+    /**
+     * A fully connected layer and its activation, {@code y = φ(x Wᵀ + b)}, in one op: one output array
+     * where the unfused ops make three, and a backward pass that writes the weight gradient into the
+     * weight's recycled buffer ({@link Tensor#recycleGrad()}). The same values and gradients, bit for bit,
+     * as φ applied to {@code add(matmul(x, w, false, true), b)} with {@link #tanh}, {@link #relu} or
+     * {@link #sigmoid}.
+     *
+     * @param x   the inputs, {@code [batch, in]}
+     * @param w   the weight, {@code [out, in]}
+     * @param b   the bias, {@code [out]}
+     * @param phi the activation φ
+     * @return a new tensor {@code [batch, out]}
+     * @throws dev.wengert.core.ShapeException naming the three shapes when they do not fit together
+     */
+    public static Tensor linear(Tensor x, Tensor w, Tensor b, Nonlinearity phi) {
+        if (phi == null) throw new NullPointerException("linear: the activation is null");
+        return LinearActivation.of(phi).apply(input("linear", 0, x), input("linear", 1, w), input("linear", 2, b));
+    }
+
+    /**
      * The matrix product. Rank ≥ 2 inputs multiply over their last two axes and broadcast over the
      * others; a 1-d input is promoted as NumPy does (a vector on the left is a row, on the right a
      * column, and that axis is removed from the result).

@@ -408,6 +408,20 @@ final class BadInputs {
                 (s, rng) -> valid("no indices into an empty axis", in(zeros(2, 0)), t -> Ops.gather(t[0], 1),
                         t -> StructuredSpecs.refGather(t[0], 1, new int[0], new int[] {0})));
 
+        put("linear",
+                (s, rng) -> bad("an input of the wrong width", in(zeros(2, 3), zeros(4, 5), zeros(4)),
+                        t -> Ops.linear(t[0], t[1], t[2], Nonlinearity.TANH), "x [2,3], weight [4,5], bias [4]"),
+                (s, rng) -> bad("a bias of the wrong size", in(zeros(2, 3), zeros(4, 3), zeros(3)),
+                        t -> Ops.linear(t[0], t[1], t[2]), "bias [3]"),
+                (s, rng) -> bad("a 1-d input", in(zeros(3), zeros(4, 3), zeros(4)),
+                        t -> Ops.linear(t[0], t[1], t[2], Nonlinearity.RELU), "x [3]"),
+                (s, rng) -> valid("an empty batch", in(zeros(0, 3), zeros(4, 3), zeros(4)),
+                        t -> Ops.linear(t[0], t[1], t[2], Nonlinearity.SIGMOID),
+                        t -> StructuredSpecs.refLinear(t, Nonlinearity.SIGMOID)),
+                (s, rng) -> valid("no input features", in(zeros(2, 0), zeros(4, 0), Tensor.vector(1, -1, 0, 2)),
+                        t -> Ops.linear(t[0], t[1], t[2], Nonlinearity.TANH),
+                        t -> StructuredSpecs.refLinear(t, Nonlinearity.TANH)));
+
         put("tanhRnnSequence",
                 (s, rng) -> bad("an empty sequence", in(zeros(2, 2), zeros(2, 3), zeros(2), zeros(1, 2), zeros(0, 1, 3)),
                         t -> Ops.tanhRnnSequence(t[0], t[1], t[2], t[3], t[4]), "T >= 1"),

@@ -18,7 +18,7 @@ final class StructuredSpecs {
 
     static List<OpSpec> all() {
         return List.of(max(), logSumExp(), softmax(), logSoftmax(), crossEntropyLabels(), crossEntropyTargets(),
-                slice(), unslice(), concat(), gather(), scatterAdd(), tanhRnnSequence(), lstmSequence(), gruSequence());
+                slice(), unslice(), concat(), gather(), scatterAdd(), tanhRnnSequence(), lstmSequence(), gruSequence(), linear());
     }
 
     private static final double LN2 = Math.log(2);
@@ -598,6 +598,50 @@ final class StructuredSpecs {
         }).special("repeats add up, unnamed positions stay 0", vec(1, 2, 4),
                 x -> new ScatterAdd(0, new int[] {3, 0, 3}, new int[] {3}, 4).apply(x[0]), new double[] {2, 0, 0, 5},
                 new double[] {1, 1, 1});
+    }
+
+    // ---------------------------------------------------------------- fused layer
+
+    private static OpSpec linear() {
+        return new OpSpec("linear", LinearActivation.class, (spec, rng) -> {
+            int batch = 1 + rng.nextInt(4);
+            int in = 1 + rng.nextInt(4);
+            int out = 1 + rng.nextInt(4);
+            Nonlinearity phi = Nonlinearity.values()[rng.nextInt(Nonlinearity.values().length)];
+            Tensor w = Ops.mul(Gen.tensor(rng, out, in), 1.0 / Math.sqrt(in));
+            return new OpCase(spec, phi + ", B " + batch + ", in " + in + ", out " + out,
+                    new Tensor[] {Gen.tensor(rng, batch, in), w.detach(), Gen.tensor(rng, out)},
+                    x -> Ops.linear(x[0], x[1], x[2], phi), x -> refLinear(x, phi));
+        }).special("tanh of one unit: tanh(w x + b)",
+                new Tensor[] {Tensor.of(new double[] {0.5}, 1, 1), Tensor.of(new double[] {2}, 1, 1), Tensor.vector(-1)},
+                x -> Ops.linear(x[0], x[1], x[2], Nonlinearity.TANH), new double[] {0.0},
+                // z = 2·0.5 − 1 = 0, tanh'(0) = 1: ∂/∂x = w = 2, ∂/∂w = x = 0.5, ∂/∂b = 1.
+                new double[] {2}, new double[] {0.5}, new double[] {1});
+    }
+
+    /** φ(x Wᵀ + b) by the definition, element by element, with java.lang.Math's functions. */
+    static Tensor refLinear(Tensor[] in, Nonlinearity phi) {
+        double[] x = in[0].data();
+        double[] w = in[1].data();
+        double[] b = in[2].data();
+        int batch = in[0].dim(0);
+        int n = in[0].dim(1);
+        int out = in[1].dim(0);
+        double[] y = new double[batch * out];
+        for (int i = 0; i < batch; i++) {
+            for (int j = 0; j < out; j++) {
+                double z = b[j];
+                for (int k = 0; k < n; k++) z += x[i * n + k] * w[j * n + k];
+                switch (phi) {
+                    case TANH: z = Math.tanh(z); break;
+                    case SIGMOID: z = 1 / (1 + Math.exp(-z)); break;
+                    case RELU: z = Math.max(z, 0); break;
+                    default: break;
+                }
+                y[i * out + j] = z;
+            }
+        }
+        return Tensor.of(y, batch, out);
     }
 
     // ---------------------------------------------------------------- recurrent sequences
