@@ -47,6 +47,24 @@ public final class Allocation {
     }
 
     /**
+     * An array for a tensor of {@code shape} whose contents are unspecified, for an operation that
+     * overwrites every element (a matrix product with β = 0): one of this thread's arrays a backward pass
+     * has finished with ({@link Node#recycle}), nothing else refers to, when one of that size is at hand;
+     * else a new one. Lets a training loop reuse the arrays of one step's cotangents for the next step's.
+     *
+     * @param op    the operation asking, named in the messages
+     * @param shape the tensor's shape
+     * @return an array of {@code size(shape)} doubles, to be overwritten in full
+     * @throws ShapeException      when the shape has a negative size or more than 2^31 − 1 elements
+     * @throws AllocationException when a new array would not fit in the heap
+     */
+    public static double[] reusable(String op, int[] shape) {
+        int n = Shapes.size(op, shape);
+        double[] a = State.get().pool.take(n);
+        return a != null ? a : doubles(op, shape);
+    }
+
+    /**
      * A zeroed array of {@code n} doubles for the operation {@code op}, {@code what} saying what it is for
      * in the message (e.g. {@code "the identity basis of 50000 directions"}).
      *

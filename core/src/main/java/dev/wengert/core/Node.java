@@ -97,6 +97,32 @@ public final class Node extends Saved {
     }
 
     /**
+     * Whether the VJP now running may overwrite {@code g}, the cotangent it was given, and use its array as
+     * scratch (for {@code G ⊙ φ'} in place, say): true only when {@code g} is that very tensor, the pass is not
+     * recorded, and nothing but this node's entry refers to g's array (a new array that one VJP made for
+     * this node alone, or the pass's own sum of several; never a seed, a gradient asked for, an input or an
+     * output). A VJP may also return g for one of its inputs after overwriting it.
+     *
+     * @param g the cotangent the VJP was given
+     * @return whether writing g changes nothing the caller or the rest of the pass can see
+     */
+    public boolean mayOverwrite(Tensor g) {
+        return tape.mayOverwrite(g);
+    }
+
+    /**
+     * Hands {@code g}, the cotangent the running VJP was given and has finished with, to this thread's
+     * reuse pool ({@link Allocation#reusable}), when {@link #mayOverwrite} allows writing it. The VJP must
+     * not keep it, nor return it or a view of it (if it does, the engine does not pool it). For a training
+     * loop this turns one step's dead cotangent arrays into the next step's products.
+     *
+     * @param g the cotangent the VJP was given
+     */
+    public void recycle(Tensor g) {
+        tape.recycle(g);
+    }
+
+    /**
      * Whether the backward pass now running is itself being recorded (for gradients of gradients).
      * When true, the VJP must not use raw saved data that depends smoothly on the inputs.
      */

@@ -32,6 +32,8 @@ final class State {
 
     /** The innermost open tape of this thread, or null. */
     Tape tape;
+    /** Arrays backward passes on this thread finished with, for the next of the same size. */
+    final ArrayPool pool = new ArrayPool();
     /** Greater than zero inside {@link Tape#pause()} scopes and while a backward pass is not recorded. */
     int paused;
     /** The number of tangent directions while forward mode runs, else 0. */

@@ -228,6 +228,22 @@ public final class Tape implements AutoCloseable {
     /** Recycled grad buffers lent to this pass's VJPs ({@link Node#gradInto}), each with its leaf. */
     private Map<Tensor, Tensor> lent;
 
+    /** The cotangent the running VJP was given, when the pass owns its array alone (see {@link Node#mayOverwrite}). */
+    private Tensor scratch;
+
+    /** The running VJP's cotangent it gave up with {@link Node#recycle}: pooled if the VJP does not return it. */
+    private Tensor donated;
+
+    /** {@link Node#recycle}. */
+    void recycle(Tensor g) {
+        if (mayOverwrite(g)) donated = g;
+    }
+
+    /** {@link Node#mayOverwrite}: whether {@code g} is the running VJP's own cotangent and only the pass refers to it. */
+    boolean mayOverwrite(Tensor g) {
+        return g != null && g == scratch;
+    }
+
     /** {@link Node#gradInto}: the leaf's recycled buffer, lent to the running pass, or null. */
     Tensor gradInto(Tensor x) {
         if (leafPass == null || !x.isVariable() || x.node != null || leafPass.containsKey(x)) return null;
@@ -275,6 +291,8 @@ public final class Tape implements AutoCloseable {
         Tensor[] cot = new Tensor[n];
         boolean[] owned = new boolean[n];
         boolean[] fresh = new boolean[n];
+        // The array is referred to by this entry alone, and by nothing outside the pass: its VJP may overwrite it.
+        boolean[] exclusive = new boolean[n];
         Map<Tensor, Cot> leafCot = new IdentityHashMap<>();
 
         State s = State.get();
@@ -292,6 +310,7 @@ public final class Tape implements AutoCloseable {
         }
         Map<Tensor, Cot> outerLeafPass = leafPass;
         Map<Tensor, Tensor> outerLent = lent;
+        Tensor outerScratch = scratch;
         leafPass = intoLeaves && !record ? leafCot : null;
         lent = null;
         boolean accumulated = false;
@@ -306,7 +325,7 @@ public final class Tape implements AutoCloseable {
                 if (y.node != null && y.node.tape == this) {
                     y.node.checkUsable();
                     int idx = y.node.index;
-                    addInto(cot, owned, fresh, idx, seed, seedFresh, record);
+                    addInto(cot, owned, fresh, exclusive, idx, seed, seedFresh, false, record);
                     start = Math.max(start, idx);
                 } else if (y.isVariable()) {
                     leafCot.put(y, add(leafCot.get(y), seed, seedFresh, record));
@@ -349,10 +368,22 @@ public final class Tape implements AutoCloseable {
                 }
                 cot[i] = null;
                 boolean gFresh = fresh[i];
-                if (intermediate != null && wanted[i]) intermediate[i] = new Cot(g, gFresh);
+                boolean gExclusive = exclusive[i] && !record;
+                if (intermediate != null && wanted[i]) {
+                    intermediate[i] = new Cot(g, gFresh);
+                    gExclusive = false; // the caller will get it
+                }
                 node.checkUsable();
                 Primitive op = node.op();
-                Tensor[] gx = s.anomaly ? Anomaly.vjp(s, op, g, node) : op.vjp(g, node);
+                scratch = gExclusive ? g : null;
+                Tensor[] gx;
+                try {
+                    gx = s.anomaly ? Anomaly.vjp(s, op, g, node) : op.vjp(g, node);
+                } finally {
+                    scratch = null;
+                }
+                Tensor given = donated;
+                donated = null;
                 Tensor[] x = node.inputs();
                 if (gx == null || gx.length != x.length) {
                     throw new IllegalStateException(op.name() + ": vjp returned " + (gx == null ? "null" : gx.length
@@ -387,14 +418,16 @@ public final class Tape implements AutoCloseable {
                     if (s.anomaly) Anomaly.checkBackward(node, j, c);
                     // g itself or a view of it is as fresh as g; an input's or the output's storage never is.
                     boolean cFresh = lender == null && (c.data() == g.data() ? gFresh : !sharesStorage(c, node));
+                    boolean cExclusive = cFresh && (c.data() == g.data() ? gExclusive : true) && onlyOnce(gx, j);
                     Node src = xj.node;
                     if (src != null && src.tape == this) {
                         src.checkUsable();
-                        addInto(cot, owned, fresh, src.index, c, cFresh, record);
+                        addInto(cot, owned, fresh, exclusive, src.index, c, cFresh, cExclusive, record);
                     } else {
                         leafCot.put(xj, add(leafCot.get(xj), c, cFresh, record));
                     }
                 }
+                if (given != null && !returned(gx, given)) s.pool.give(given.data());
                 if (release) node.release();
             }
 
@@ -436,6 +469,8 @@ public final class Tape implements AutoCloseable {
                     for (Map.Entry<Tensor, Tensor> e : lent.entrySet()) e.getValue().returnSpareGrad(e.getKey());
                 }
             }
+            scratch = outerScratch;
+            donated = null;
             leafPass = outerLeafPass;
             lent = outerLent;
             s.tape = savedTape;
@@ -509,13 +544,31 @@ public final class Tape implements AutoCloseable {
         return prev;
     }
 
+    /** Whether the array of {@code g} is among a VJP's results. */
+    private static boolean returned(Tensor[] gx, Tensor g) {
+        for (Tensor c : gx) {
+            if (c != null && c.data() == g.data()) return true;
+        }
+        return false;
+    }
+
+    /** Whether no other cotangent of one VJP's result shares the array of the one at {@code j}. */
+    private static boolean onlyOnce(Tensor[] gx, int j) {
+        double[] d = gx[j].data();
+        for (int k = 0; k < gx.length; k++) {
+            if (k != j && gx[k] != null && gx[k].data() == d) return false;
+        }
+        return true;
+    }
+
     /** {@link #add} for the entries of the tape, whose state is kept in arrays. */
-    private static void addInto(Tensor[] cot, boolean[] owned, boolean[] fresh, int idx, Tensor c, boolean cFresh,
-            boolean record) {
+    private static void addInto(Tensor[] cot, boolean[] owned, boolean[] fresh, boolean[] exclusive, int idx, Tensor c,
+            boolean cFresh, boolean cExclusive, boolean record) {
         Tensor prev = cot[idx];
         if (prev == null) {
             cot[idx] = c;
             fresh[idx] = cFresh;
+            exclusive[idx] = cExclusive;
         } else if (record) {
             cot[idx] = Accumulate.INSTANCE.apply(prev, c);
             fresh[idx] = true;
@@ -525,6 +578,7 @@ public final class Tape implements AutoCloseable {
             cot[idx] = Tensor.wrapUnchecked(Accumulate.sum(prev.data(), c.data()), prev.shapeRef());
             owned[idx] = true;
             fresh[idx] = true;
+            exclusive[idx] = true;
         }
     }
 

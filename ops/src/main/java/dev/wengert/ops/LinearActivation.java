@@ -67,7 +67,7 @@ final class LinearActivation extends Primitive {
         int batch = shape[0];
         int out = shape[1];
         int in = x[1].dim(1);
-        double[] y = Allocation.doubles("linear", shape);
+        double[] y = Allocation.reusable("linear", shape); // every element is written below
         // The call MatMul makes for matmul(x, W, false, true), then the bias and φ in place.
         Gemm.gemm(false, true, batch, out, in, 1.0, x[0].data(), 0, in, x[1].data(), 0, in, 0.0, y, 0, out);
         double[] b = x[2].data();
@@ -100,7 +100,8 @@ final class LinearActivation extends Primitive {
         Tensor w = node.input(1);
         Tensor y = node.output();
         if (node.creatingGraph()) return recordedVjp(g, node, x, w, y);
-        double[] gz = pullThroughActivation(g.data(), y.data());
+        boolean inPlace = node.mayOverwrite(g);
+        double[] gz = pullThroughActivation(g, y.data(), inPlace);
         int batch = x.dim(0);
         int in = x.dim(1);
         int out = w.dim(0);
@@ -108,7 +109,7 @@ final class LinearActivation extends Primitive {
         Tensor gw = null;
         Tensor gb = null;
         if (node.needsGrad(0)) {
-            double[] d = new double[batch * in]; // dx = G_z W, as MatMul's NN product
+            double[] d = Allocation.reusable("linear", x.shape()); // dx = G_z W, as MatMul's NN product (β = 0)
             Gemm.gemm(false, false, batch, in, out, 1.0, gz, 0, out, w.data(), 0, in, 0.0, d, 0, in);
             gx = Tensor.wrap(d, x.shape());
         }
@@ -121,13 +122,18 @@ final class LinearActivation extends Primitive {
         if (node.needsGrad(2)) {
             gb = Tensor.wrap(Strided.sumTo(gz, new int[] {batch, out}, new int[] {1, out}), new int[] {out});
         }
+        if (inPlace) node.recycle(g); // G (or G_z written over it) is used up
         return new Tensor[] {gx, gw, gb};
     }
 
-    /** G_z = G ⊙ φ'(z), from y, with the unfused ops' formulas; G itself for the identity (never written). */
-    private double[] pullThroughActivation(double[] g, double[] y) {
-        if (phi == Nonlinearity.IDENTITY) return g;
-        double[] gz = new double[g.length];
+    /**
+     * G_z = G ⊙ φ'(z), from y, with the unfused ops' formulas: in G's own array when the engine allows it,
+     * else in a new one; G itself for the identity (never written).
+     */
+    private double[] pullThroughActivation(Tensor gt, double[] y, boolean inPlace) {
+        if (phi == Nonlinearity.IDENTITY) return gt.data();
+        double[] g = gt.data();
+        double[] gz = inPlace ? gt.mutableData() : new double[g.length];
         switch (phi) {
             case TANH:
                 for (int i = 0; i < gz.length; i++) gz[i] = g[i] * (1.0 - y[i] * y[i]);
