@@ -36,27 +36,47 @@ public final class Activation implements Layer {
     private static final Activation TANH = new Activation("tanh", Ops::tanh, Nonlinearity.TANH);
     private static final Activation RELU = new Activation("relu", Ops::relu, Nonlinearity.RELU);
 
-    /** {@code f(z) = z}: a network of such units collapses to one linear map (sheet 000, Q3). */
+    /**
+     * {@code f(z) = z}: a network of such units collapses to one linear map.
+     *
+     * @return the identity activation, named {@code identity}
+     */
     public static Activation identity() {
         return IDENTITY;
     }
 
-    /** The logistic sigmoid {@code 1 / (1 + e^{-z})}. */
+    /**
+     * The logistic sigmoid {@code 1 / (1 + e^{-z})}.
+     *
+     * @return the sigmoid activation, named {@code sigmoid}
+     */
     public static Activation sigmoid() {
         return SIGMOID;
     }
 
-    /** The hyperbolic tangent. */
+    /**
+     * The hyperbolic tangent.
+     *
+     * @return the tanh activation, named {@code tanh}
+     */
     public static Activation tanh() {
         return TANH;
     }
 
-    /** The rectifier {@code max(z, 0)} (subgradient 0 at 0). */
+    /**
+     * The rectifier {@code max(z, 0)} (subgradient 0 at 0).
+     *
+     * @return the ReLU activation, named {@code relu}
+     */
     public static Activation relu() {
         return RELU;
     }
 
-    /** Softmax over the last axis, {@code e^{z_i} / Σ_j e^{z_j}} (β = 1). */
+    /**
+     * Softmax over the last axis, {@code e^{z_i} / Σ_j e^{z_j}} (β = 1).
+     *
+     * @return the softmax activation, named {@code softmax}
+     */
     public static Activation softmax() {
         return softmax(1.0);
     }
@@ -65,6 +85,8 @@ public final class Activation implements Layer {
      * Softmax over the last axis with inverse temperature β: {@code o_i = e^{β z_i} / Σ_j e^{β z_j}}. Its
      * Jacobian is {@code β (diag(o) - o oᵀ)}.
      *
+     * @param beta the inverse temperature β; 1 gives {@link #softmax()}
+     * @return the activation, named {@code softmax(β=...)} unless β = 1
      * @throws IllegalArgumentException when β is not finite and positive
      */
     public static Activation softmax(double beta) {
@@ -75,7 +97,13 @@ public final class Activation implements Layer {
         return new Activation("softmax(β=" + beta + ")", z -> Ops.softmax(Ops.mul(z, beta), -1), null);
     }
 
-    /** The activation named {@code identity}, {@code sigmoid}, {@code tanh}, {@code relu} or {@code softmax}. */
+    /**
+     * The activation named {@code identity}, {@code sigmoid}, {@code tanh}, {@code relu} or {@code softmax}.
+     *
+     * @param name one of the five names
+     * @return the activation
+     * @throws IllegalArgumentException for any other name
+     */
     public static Activation named(String name) {
         if (name == null) throw new NullPointerException("activation: the name is null");
         switch (name) {
@@ -105,7 +133,7 @@ public final class Activation implements Layer {
         return fusable;
     }
 
-    /** The activation's name, such as {@code tanh}. */
+    /** {@return the activation's name, such as {@code tanh}} */
     public String name() {
         return name;
     }
