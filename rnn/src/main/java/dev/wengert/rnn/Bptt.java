@@ -24,6 +24,13 @@ public final class Bptt {
     /**
      * The exact gradient of {@code L = Σ_{t<T} ℓ_t} over the sequence {@code xs} (each {@code [batch, m]}),
      * starting from {@code s0} (null: the zero state). Steps are numbered from 0 for the loss.
+     *
+     * @param net  the network
+     * @param s0   the initial state, one tensor per state part, or null for zeros; treated as a constant
+     * @param xs   the inputs, at least one step
+     * @param loss the loss of each step
+     * @return the loss, one gradient per parameter of the network (new tensors), and the final state
+     *     (detached)
      */
     public static SequenceGradient gradient(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss) {
         checkInputs("bptt", net, xs, loss);

@@ -18,6 +18,14 @@ public final class OnlineLearning {
      * Runs steps {@code from..to−1} of the stream {@code xs} (inputs {@code [batch, m]}), updating the
      * parameters with {@code optimizer} (built over {@code learner.net().parameters()}) after every step
      * that has a loss. Returns the losses ℓ_t of those steps (each computed before its update).
+     *
+     * @param learner   the learner; its state and influence matrix carry on from where they are
+     * @param optimizer the optimiser, over {@code learner.net().parameters()} in that order
+     * @param xs        the stream's inputs, one {@code [batch, m]} tensor per step
+     * @param from      the first step run
+     * @param to        the step to stop before, at most {@code xs.length}
+     * @param loss      the loss of each step
+     * @return a new array of {@code to − from} losses; 0 for a step without a loss
      */
     public static double[] run(ForwardLearner learner, Optimizer optimizer, Tensor[] xs, int from, int to, StepLoss loss) {
         if (learner == null) throw new NullPointerException("online: the learner is null");
