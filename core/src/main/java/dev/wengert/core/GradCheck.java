@@ -293,7 +293,7 @@ public final class GradCheck {
     /**
      * The dot-product test: {@code <J^T u, v>} by reverse mode equals {@code <u, J v>} by forward mode.
      *
-     * @return the report, with one compared value per direction
+     * @return the report of the one comparison, for one random u and one random v
      */
     public Report checkVjpAgainstJvp() {
         SplittableRandom rng = new SplittableRandom(seed + 2);

@@ -103,8 +103,8 @@ public final class Metrics {
     /**
      * The number of positions where {@code predicted} equals {@code labels}.
      *
-     * @param predicted the predicted classes
-     * @param labels    the true classes, at least as many as predicted
+     * @param predicted the predicted classes, at least as many as labels
+     * @param labels    the true classes
      * @return the count
      */
     public static int correct(int[] predicted, int[] labels) {
