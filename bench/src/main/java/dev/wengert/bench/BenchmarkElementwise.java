@@ -34,6 +34,9 @@ public class BenchmarkElementwise {
     private double[] x;
     private double[] y;
 
+    /** The benchmark state, which JMH instantiates through this public no-argument constructor. */
+    public BenchmarkElementwise() {}
+
     /** Draws the n inputs, N(0, 16), from a fixed seed. */
     @Setup
     public void setup() {

@@ -46,6 +46,9 @@ public class BenchmarkMatMul {
     private double[] b;
     private double[] c;
 
+    /** The benchmark state, which JMH instantiates through this public no-argument constructor. */
+    public BenchmarkMatMul() {}
+
     /** Sets the threads and draws A and B, uniform on [−0.5, 0.5), from a fixed seed. */
     @Setup(Level.Trial)
     public void setup() {

@@ -64,6 +64,9 @@ public class BenchmarkMlpStep {
     private Tensor hidden;
     private Tensor gHidden;
 
+    /** The benchmark state, which JMH instantiates through this public no-argument constructor. */
+    public BenchmarkMlpStep() {}
+
     /** Sets the threads; builds the network, the optimiser and a batch of random inputs and labels (fixed seeds). */
     @Setup(Level.Trial)
     public void setup() {

@@ -101,6 +101,9 @@ public class BenchmarkRecurrent {
     private StepLoss loss;
     private ForwardLearner learner;
 
+    /** The benchmark state, which JMH instantiates through this public no-argument constructor. */
+    public BenchmarkRecurrent() {}
+
     /** Builds the network, the inputs (N(0, 1), fixed seed), the loss Σ‖h_t‖² and the learner. */
     @Setup(Level.Trial)
     public void setup() {

@@ -37,6 +37,9 @@ public class BenchmarkScalarGraph {
     private double a0;
     private double b0;
 
+    /** The benchmark state, which JMH instantiates through this public no-argument constructor. */
+    public BenchmarkScalarGraph() {}
+
     /** Sets the scalar inputs. */
     @Setup(Level.Trial)
     public void setup() {

@@ -8,6 +8,9 @@ import java.util.Random;
  * caller's seeded {@link Random}, so runs are reproducible.
  */
 public abstract class Init {
+    /** For subclasses; the static factories give the usual initialisers. */
+    protected Init() {}
+
     /**
      * A weight matrix of shape {@code [fanIn, fanOut]}.
      *

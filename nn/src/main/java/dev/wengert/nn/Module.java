@@ -23,6 +23,9 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
+    /** An empty module in training mode: no parameters, buffers or sub-modules until the subclass adds them. */
+    protected Module() {}
+
     /**
      * Registers {@code value} as a trainable parameter named {@code name}; marks it as requiring gradients.
      *
