@@ -44,8 +44,8 @@ public final class ForwardMode {
         }
 
         /**
-         * {@return output {@code i}'s tangent}: shape of the output for a single direction, {@code [k, ...]}
-         * for a batch.
+         * {@return output {@code i}'s tangent} It has the output's shape for a single direction,
+         * {@code [k, ...]} for a batch.
          *
          * @param i the output's index, from 0 to {@link #outputs()} − 1
          */

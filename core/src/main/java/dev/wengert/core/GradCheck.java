@@ -645,8 +645,8 @@ public final class GradCheck {
         }
 
         /**
-         * {@return the worst element}: where, analytic and numeric values, relative error; null if none
-         * compared.
+         * {@return the worst element, or null if none was compared} It names where it is, the analytic and
+         * numeric values and the relative error.
          */
         public String worst() {
             return worst;

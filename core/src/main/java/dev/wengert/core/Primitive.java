@@ -39,10 +39,10 @@ public abstract class Primitive {
     /** For subclasses: a primitive has no state of its own, so there is nothing to initialise. */
     protected Primitive() {}
 
-    /** {@return the op's name as error messages print it}, e.g. {@code "matmul"}. */
+    /** {@return the op's name as error messages print it, e.g. {@code "matmul"}} */
     public abstract String name();
 
-    /** {@return the number of inputs, or -1 when it varies} (concat). The engine checks it. */
+    /** {@return the number of inputs, or -1 when it varies (concat)} The engine checks it. */
     public abstract int arity();
 
     /**

@@ -90,8 +90,8 @@ public final class Tape implements AutoCloseable {
     }
 
     /**
-     * {@return whether an op applied now on this thread would be recorded} (given a tracked input): a tape is
-     * open and not paused.
+     * {@return whether an op applied now on this thread to a tracked input would be recorded} That is, a tape
+     * is open and not paused.
      */
     public static boolean isRecording() {
         return State.get().recording() != null;

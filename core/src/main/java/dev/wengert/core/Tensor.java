@@ -374,7 +374,7 @@ public final class Tensor {
     }
 
     /**
-     * {@return the value of a one-element tensor} (of any rank).
+     * {@return the value of a one-element tensor, of any rank}
      *
      * @throws ShapeException when the tensor does not have exactly one element
      */
@@ -387,7 +387,7 @@ public final class Tensor {
     }
 
     /**
-     * {@return the element at {@code index}}; fails as {@link #flatIndex} does.
+     * {@return the element at {@code index}} It fails as {@link #flatIndex} does.
      *
      * @param index one index per axis, each in {@code [0, dim)}; none for a scalar
      */
@@ -448,7 +448,7 @@ public final class Tensor {
         return new Tensor(data.clone(), shape);
     }
 
-    /** {@return whether every element is finite} (no NaN, no infinity). */
+    /** {@return whether every element is finite: no NaN, no infinity} */
     public boolean isFinite() {
         for (double v : data) {
             if (!Double.isFinite(v)) return false;
@@ -717,8 +717,8 @@ public final class Tensor {
     }
 
     /**
-     * {@return a short description for messages}: name (if any) and shape, e.g. {@code tensor 'w' of shape
-     * [3,2]}.
+     * {@return a short description for messages: the name (if any) and the shape} For example
+     * {@code tensor 'w' of shape [3,2]}.
      */
     public String describe() {
         return (name != null ? "tensor '" + name + "'" : "tensor") + " of shape " + Shapes.str(shape);

@@ -59,7 +59,7 @@ public final class ApproximationQuality {
         return cosineAll;
     }
 
-    /** {@return the normwise relative error over the cell's parameters}: {@code ‖g̃ − g‖ / ‖g‖}. */
+    /** {@return the normwise relative error over the cell's parameters, {@code ‖g̃ − g‖ / ‖g‖}} */
     public double relativeError() {
         return relativeErrorRecurrent;
     }

@@ -65,7 +65,7 @@ public abstract class Cell extends Module {
         return stateSizes().length;
     }
 
-    /** {@return the total state size per sequence} (the sum of {@link #stateSizes()}). */
+    /** {@return the total state size per sequence, the sum of {@link #stateSizes()}} */
     public final int stateSize() {
         int s = 0;
         for (int n : stateSizes()) s += n;
@@ -144,7 +144,7 @@ public abstract class Cell extends Module {
         return state[outputPart()];
     }
 
-    /** {@return a short name for messages}, e.g. {@code lstm(32→64)}. */
+    /** {@return a short name for messages, e.g. {@code lstm(32→64)}} */
     public String name() {
         return getClass().getSimpleName() + "(" + inputSize + "→" + hiddenSize + ")";
     }

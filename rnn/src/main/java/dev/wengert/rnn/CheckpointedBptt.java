@@ -37,8 +37,8 @@ public final class CheckpointedBptt {
         }
 
         /**
-         * {@return the gradient, exactly that of full BPTT up to the order of the sums}: loss, parameter
-         * gradients, final state.
+         * {@return the gradient: the loss, the parameter gradients and the final state} It is exactly that of
+         * full BPTT up to the order of the sums.
          */
         public SequenceGradient gradient() {
             return gradient;

@@ -290,8 +290,8 @@ public abstract class ForwardLearner {
     }
 
     /**
-     * {@return the sum of the step gradients since the start or the last {@link #zeroGradient()}}, with the
-     * summed loss and the current state.
+     * {@return the sum of the step gradients since the start or the last {@link #zeroGradient()}, with the
+     * summed loss and the current state}
      */
     public final SequenceGradient gradient() {
         return total.result(state);
