@@ -6,7 +6,7 @@ import dev.wengert.ops.Ops;
 import java.util.function.UnaryOperator;
 
 /**
- * An activation function as a layer, applied to every unit ({@code a = f(z)}, the notes' FE2) or, for
+ * An activation function as a layer, applied to every unit ({@code a = f(z)}) or, for
  * softmax, to each example's vector of units along the last axis. Activations have no parameters, so
  * they are not {@link Module}s: in a {@link Sequential} they take a position but add no names.
  *
@@ -15,8 +15,8 @@ import java.util.function.UnaryOperator;
  *   <li>{@link #sigmoid()}: {@code σ(z) = 1 / (1 + e^{-z})}, {@code σ' = σ (1 - σ) ≤ 1/4};</li>
  *   <li>{@link #tanh()}: {@code tanh z}, {@code tanh' = 1 - tanh²};</li>
  *   <li>{@link #relu()}: {@code max(z, 0)}, derivative 1 for z &gt; 0 and 0 otherwise (0 at the kink);</li>
- *   <li>{@link #softmax(double)}: {@code o_i = e^{β z_i} / Σ_j e^{β z_j}} with inverse temperature β
- *       (sheet 004, 1d–e): β → 0 flattens the output to uniform, β → ∞ makes it the one-hot argmax.</li>
+ *   <li>{@link #softmax(double)}: {@code o_i = e^{β z_i} / Σ_j e^{β z_j}} with inverse temperature β:
+ *       β → 0 flattens the output to uniform, β → ∞ makes it the one-hot argmax.</li>
  * </ul>
  */
 public final class Activation implements Layer {

@@ -23,8 +23,8 @@ import dev.wengert.ops.Ops;
  *   ∂L/∂h_il = (γ_l / √(σ²_l + ε)) (g_il - (1/N) Σ_k g_kl - ĥ_il (1/N) Σ_k g_kl ĥ_kl),
  *   ∂L/∂γ_l = Σ_k g_kl ĥ_kl,   ∂L/∂β_l = Σ_k g_kl.
  * </pre>
- * (Sheet 001's eqs 36–39 keep only the direct term {@code γ g / √(σ² + ε)} and a wrong variance term,
- * which finite differences reject: see the tests.)
+ * (Keeping only the direct term {@code γ g / √(σ² + ε)}, as some derivations do, gives a gradient that
+ * finite differences reject: see the tests.)
  *
  * <p>Each training forward pass also updates the running statistics, buffers saved with the
  * parameters: {@code running ← (1 - momentum) running + momentum batch}, with the unbiased variance

@@ -10,8 +10,8 @@ import java.util.List;
  * Loss functions and penalties, built from ops (so every one has exact VJPs, JVPs and second
  * derivatives). The first axis of a prediction indexes the examples; each example's loss is summed
  * over its other axes, and a {@link Reduction} combines the examples: {@link Reduction#SUM} is the
- * notes' objective {@code L = Σ_i ℓ_i} (lecture 002, eq. 27), {@link Reduction#MEAN} divides it by the
- * number of examples N (the mini-batch average). A 0-d prediction is one example.
+ * objective {@code L = Σ_i ℓ_i}, {@link Reduction#MEAN} divides it by the number of examples N (the
+ * mini-batch average). A 0-d prediction is one example.
  */
 public final class Loss {
     private Loss() {}

@@ -11,8 +11,7 @@ import java.util.List;
  * takes them explicitly (from {@code Tape.gradient}, or from forward-mode RTRL). Parameters without a
  * gradient are left alone.
  *
- * <p>Clipping (lecture 002, 3.3: "if the gradient has large magnitude, it is clipped"), applied to a
- * copy of the gradients before the update, never to the caller's tensors: first
+ * <p>Clipping, applied to a copy of the gradients before the update, never to the caller's tensors: first
  * {@link #clipByValue(double) by value}, {@code g ← clamp(g, -c, c)} per element, then
  * {@link #clipByGlobalNorm(double) by global norm}, {@code g ← g · min(1, c / ||g||)} with
  * {@code ||g||} the Euclidean norm of all gradients together (so the direction is kept).

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Full backpropagation through time: the whole sequence is recorded on one tape and the gradient of
- * {@code L = Σ_t ℓ_t} is one reverse pass over it (sheet 000, Q5: the copies θ_t of the parameters at
- * every step each get a gradient, and these are summed). Memory grows with T (every step's activations
+ * {@code L = Σ_t ℓ_t} is one reverse pass over it (the copies θ_t of the parameters at every step each
+ * get a gradient, and these are summed). Memory grows with T (every step's activations
  * are kept until the backward pass); time is about three forward passes.
  */
 public final class Bptt {

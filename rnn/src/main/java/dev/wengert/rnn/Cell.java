@@ -18,8 +18,8 @@ import java.util.List;
  * ({@link #outputPart()}).
  *
  * <p>Conventions: inputs {@code x_t} have shape {@code [batch, inputSize]}; weight matrices are stored
- * as in the notes ({@code W h} with {@code W} of shape {@code [out, in]}, row i belonging to unit i), so
- * the parameters of unit i are contiguous rows, which the fast RTRL kernels use.
+ * for {@code W h}, with {@code W} of shape {@code [out, in]} (row i belonging to unit i), so the
+ * parameters of unit i are contiguous rows, which the fast RTRL kernels use.
  */
 public abstract class Cell extends Module {
     private final int inputSize;

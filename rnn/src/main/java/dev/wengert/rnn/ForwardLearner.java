@@ -12,7 +12,6 @@ import java.util.List;
  * A learner that computes gradients forwards in time, step by step, as the sequence arrives: exact RTRL
  * ({@link Rtrl}) and its approximations ({@link Snap1}, {@link Uoro}). Each carries, besides the state
  * {@code s_t}, some form of the influence matrix {@code M_t = ∂s_t/∂θ}, updated by the RTRL recursion
- * (sheet 000, eq. 5.1)
  * <pre>  M_t = (∂s_t/∂s_{t−1}) M_{t−1} + ∂s_t/∂θ_t      (M_0 = 0)</pre>
  * and turns it into the gradient of the step's loss at once:
  * {@code ∂ℓ_t/∂θ = (∂ℓ_t/∂h_t) M_t^{(h)}}, where {@code ∂ℓ_t/∂h_t} comes from a small reverse pass through
@@ -22,8 +21,7 @@ import java.util.List;
  * the running sum ({@link #gradient}). Without parameter updates the running sum over a sequence is the
  * gradient of {@code L = Σ_t ℓ_t} (exact for RTRL). For online learning ({@link OnlineLearning}) the
  * parameters are updated after every step and the recursion simply carries on: {@code M_{t−1}} was
- * computed under the old parameters, so it goes stale (sheet 000, Q5), which is harmless for small
- * learning rates.
+ * computed under the old parameters, so it goes stale, which is harmless for small learning rates.
  */
 public abstract class ForwardLearner {
     /** The network learned: its cell's parameters are the columns of the influence matrix. */

@@ -11,8 +11,8 @@ import dev.wengert.core.Tensor;
 import java.util.Random;
 
 /**
- * The LSTM in the notes' parametrisation (sheet 004, question 2): separate matrices and biases for the
- * forget, input and output gates and the cell candidate,
+ * The LSTM with separate matrices and biases for the forget, input and output gates and the cell
+ * candidate,
  * <pre>
  *   f_t = σ(W^{f,h} h_{t−1} + W^{f,x} x_t + b_f)
  *   i_t = σ(W^{i,h} h_{t−1} + W^{i,x} x_t + b_i)

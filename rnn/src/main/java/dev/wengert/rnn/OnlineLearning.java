@@ -8,7 +8,7 @@ import dev.wengert.nn.Optimizer;
  * parameters are updated with the gradient of that step's loss, {@code θ ← update(θ, ∂ℓ_t/∂θ)}, and the
  * state and the influence matrix are carried on unchanged. The influence matrix was built under the
  * parameters of earlier steps, so after an update it is no longer exactly {@code ∂s_t/∂θ} at the new θ:
- * the sensitivities go stale (sheet 000, Q5). For small learning rates the error is small, and nothing
+ * the sensitivities go stale. For small learning rates the error is small, and nothing
  * has to wait for the end of a sequence, which is RTRL's point.
  */
 public final class OnlineLearning {

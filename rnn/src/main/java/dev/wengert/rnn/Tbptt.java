@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * Truncated backpropagation through time, in its two common forms. In both, the forward pass is exact:
  * the state is carried from step to step (and from chunk to chunk) with its true value, so the network
  * can use information older than the truncation; only the backward pass is cut, by treating a state as
- * a constant ({@link Tensor#detach() detach}), so no gradient flows into earlier steps (sheet 000, Q5).
+ * a constant ({@link Tensor#detach() detach}), so no gradient flows into earlier steps.
  *
  * <h2>(a) Chunked, {@link #chunked}: TBPTT(k)</h2>
  * The steps {@code 0..T−1} are split into chunks {@code [0, k), [k, 2k), ...}. For chunk c starting at
