@@ -101,7 +101,7 @@ public final class Tape implements AutoCloseable {
      * A scope in which nothing is recorded on this thread (PyTorch's {@code no_grad}):
      * {@code try (var p = Tape.pause()) { ... }}.
      *
-     * @return the scope; closing it (once) resumes recording
+     * @return the scope; closing it resumes recording (closing it again does nothing)
      */
     public static Scope pause() {
         State s = State.get();

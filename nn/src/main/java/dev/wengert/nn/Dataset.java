@@ -278,8 +278,8 @@ public final class Dataset {
      * drawn from {@code rng}; each call draws a new permutation. A null rng keeps the stored order.
      *
      * @param batchSize the number of rows per batch, &gt; 0
-     * @param rng       the generator of the order, advanced once per row on each iteration; null for the
-     *     stored order
+     * @param rng       the generator of the order, advanced {@code n − 1} times at the start of each iteration;
+     *     null for the stored order
      * @return an iterable that can be iterated many times, each time over new batches
      */
     public Iterable<Batch> batches(int batchSize, Random rng) {

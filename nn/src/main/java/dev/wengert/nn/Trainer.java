@@ -231,7 +231,8 @@ public final class Trainer {
     /**
      * Where to draw the progress bar and print one line per epoch (null, the default: silent).
      *
-     * @param out the stream, or null for silence; the bar redraws in place only on a terminal
+     * @param out the stream, or null for silence; the bar is redrawn in place only on a terminal, elsewhere
+     *     whole lines are written, at most one every ten seconds
      * @return this trainer
      */
     public Trainer progress(PrintStream out) {
