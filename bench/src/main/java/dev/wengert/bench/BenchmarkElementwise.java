@@ -34,6 +34,10 @@ public class BenchmarkElementwise {
     private double[] x;
     private double[] y;
 
+    /** The benchmark state, which JMH instantiates through this public no-argument constructor. */
+    public BenchmarkElementwise() {}
+
+    /** Draws the n inputs, N(0, 16), from a fixed seed. */
     @Setup
     public void setup() {
         Random rng = new Random(1);
@@ -42,21 +46,33 @@ public class BenchmarkElementwise {
         for (int i = 0; i < n; i++) x[i] = 4 * rng.nextGaussian();
     }
 
-    /** {@code y = tanh(x)}. */
+    /**
+     * {@code y = tanh(x)}.
+     *
+     * @return the output array, so that the work is consumed
+     */
     @Benchmark
     public double[] tanh() {
         MathKernels.tanh(x, y);
         return y;
     }
 
-    /** {@code y = σ(x)}. */
+    /**
+     * {@code y = σ(x)}.
+     *
+     * @return the output array, so that the work is consumed
+     */
     @Benchmark
     public double[] sigmoid() {
         MathKernels.sigmoid(x, y);
         return y;
     }
 
-    /** {@code y = e^x}. */
+    /**
+     * {@code y = e^x}.
+     *
+     * @return the output array, so that the work is consumed
+     */
     @Benchmark
     public double[] exp() {
         MathKernels.exp(x, y);

@@ -34,9 +34,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class BenchmarkMatMul {
 
+    /** The matrix size: A, B and C are n × n. */
     @Param({"64", "256", "512", "1024"})
     public int n;
 
+    /** The threads the kernel may use ({@link Gemm#setThreads(int)}). */
     @Param({"1", "2"})
     public int threads;
 
@@ -44,6 +46,10 @@ public class BenchmarkMatMul {
     private double[] b;
     private double[] c;
 
+    /** The benchmark state, which JMH instantiates through this public no-argument constructor. */
+    public BenchmarkMatMul() {}
+
+    /** Sets the threads and draws A and B, uniform on [−0.5, 0.5), from a fixed seed. */
     @Setup(Level.Trial)
     public void setup() {
         Gemm.setThreads(threads);
@@ -57,6 +63,11 @@ public class BenchmarkMatMul {
         }
     }
 
+    /**
+     * {@code C = A·B}.
+     *
+     * @return C, so that the work is consumed
+     */
     @Benchmark
     public double[] gemm() {
         Gemm.gemm(false, false, n, n, n, 1.0, a, 0, n, b, 0, n, 0.0, c, 0, n);

@@ -50,6 +50,7 @@ public class BenchmarkMlpStep {
     @Param({"784-100-10_tanh_64", "784-100-10_tanh_128", "784-512-512-10_relu_256"})
     public String config;
 
+    /** The threads the matmul kernel may use. */
     @Param({"1", "2"})
     public int threads;
 
@@ -63,6 +64,10 @@ public class BenchmarkMlpStep {
     private Tensor hidden;
     private Tensor gHidden;
 
+    /** The benchmark state, which JMH instantiates through this public no-argument constructor. */
+    public BenchmarkMlpStep() {}
+
+    /** Sets the threads; builds the network, the optimiser and a batch of random inputs and labels (fixed seeds). */
     @Setup(Level.Trial)
     public void setup() {
         String[] parts = config.split("_");
@@ -83,7 +88,11 @@ public class BenchmarkMlpStep {
         gHidden = Tensor.randn(rng, batch, w1.dim(0));
     }
 
-    /** Forward, backward, SGD update; returns the loss so that nothing is dead code. */
+    /**
+     * Forward, backward, SGD update; returns the loss so that nothing is dead code.
+     *
+     * @return the loss
+     */
     @Benchmark
     public double step() {
         double loss;
@@ -97,25 +106,42 @@ public class BenchmarkMlpStep {
         return loss;
     }
 
-    /** Breakdown: the first layer's product {@code x W₁ᵀ}, {@code [batch, 784] × [784, 100]} (W₁ is [100, 784]). */
+    /**
+     * Breakdown: the first layer's product {@code x W₁ᵀ}, {@code [batch, 784] × [784, 100]}
+     * (W₁ is [100, 784]).
+     *
+     * @return the product
+     */
     @Benchmark
     public Tensor matmulInput() {
         return Ops.matmul(x, w1, false, true);
     }
 
-    /** Breakdown: the first layer's weight gradient {@code Gᵀ x}, {@code [100, batch] × [batch, 784]}. */
+    /**
+     * Breakdown: the first layer's weight gradient {@code Gᵀ x}, {@code [100, batch] × [batch, 784]}.
+     *
+     * @return the gradient
+     */
     @Benchmark
     public Tensor matmulWeightGradient() {
         return Ops.matmul(gHidden, x, true, false);
     }
 
-    /** Breakdown: tanh of the hidden pre-activations, {@code [batch, 100]}. */
+    /**
+     * Breakdown: tanh of the hidden pre-activations, {@code [batch, 100]}.
+     *
+     * @return the activations
+     */
     @Benchmark
     public Tensor tanhHidden() {
         return Ops.tanh(hidden);
     }
 
-    /** The forward pass and the loss only, without recording. */
+    /**
+     * The forward pass and the loss only, without recording.
+     *
+     * @return the loss
+     */
     @Benchmark
     public double forward() {
         try (var p = Tape.pause()) {

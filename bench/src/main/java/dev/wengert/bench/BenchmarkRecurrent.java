@@ -69,18 +69,26 @@ public class BenchmarkRecurrent {
     /** The chunk length of chunked TBPTT. */
     public static final int CHUNK = 10;
 
+    /**
+     * The algorithm: {@code bptt}, {@code tbptt} (chunked, k = {@value #CHUNK}), {@code checkpointed}, {@code
+     * rtrl}, {@code rtrlGeneric}, {@code snap1} or {@code uoro}.
+     */
     @Param({"bptt", "tbptt", "checkpointed", "rtrl", "rtrlGeneric", "snap1", "uoro"})
     public String algorithm;
 
+    /** The cell: {@code rnn}, {@code lstm} or {@code gru}. */
     @Param({"rnn", "lstm"})
     public String cell;
 
+    /** The hidden size. */
     @Param({"8", "16", "32", "64", "128", "256"})
     public int n;
 
+    /** The sequence length T. */
     @Param({"10", "100", "1000"})
     public int steps;
 
+    /** The number of sequences per run. */
     @Param({"1", "32"})
     public int batch;
 
@@ -93,6 +101,10 @@ public class BenchmarkRecurrent {
     private StepLoss loss;
     private ForwardLearner learner;
 
+    /** The benchmark state, which JMH instantiates through this public no-argument constructor. */
+    public BenchmarkRecurrent() {}
+
+    /** Builds the network, the inputs (N(0, 1), fixed seed), the loss Σ‖h_t‖² and the learner. */
     @Setup(Level.Trial)
     public void setup() {
         Random rng = new Random(0);
@@ -149,7 +161,11 @@ public class BenchmarkRecurrent {
         return t;
     }
 
-    /** One sequence: forward and gradient; returns the loss so the work is consumed. */
+    /**
+     * One sequence: forward and gradient; returns the loss so the work is consumed.
+     *
+     * @return the loss
+     */
     @Benchmark
     public double sequence() {
         return run(algorithm, net, learner, xs, loss);
@@ -172,6 +188,13 @@ public class BenchmarkRecurrent {
      * What the algorithm keeps alive at its peak, in bytes, from one run outside JMH: for BPTT and its
      * variants the largest activation memory any tape held ({@code Tape.peakRetainedBytes}); for the
      * forward-mode learners the sensitivity state ({@code ForwardLearner.stateBytes}).
+     *
+     * @param algorithm as {@link #algorithm}
+     * @param cell      as {@link #cell}
+     * @param n         the hidden size
+     * @param steps     the sequence length T
+     * @param batch     the number of sequences
+     * @return the peak bytes: the tape's peak, plus the learner's state for the forward-mode learners
      */
     public static long stateBytes(String algorithm, String cell, int n, int steps, int batch) {
         Random rng = new Random(0);

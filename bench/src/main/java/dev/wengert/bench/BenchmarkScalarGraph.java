@@ -37,6 +37,10 @@ public class BenchmarkScalarGraph {
     private double a0;
     private double b0;
 
+    /** The benchmark state, which JMH instantiates through this public no-argument constructor. */
+    public BenchmarkScalarGraph() {}
+
+    /** Sets the scalar inputs. */
     @Setup(Level.Trial)
     public void setup() {
         x0 = 0.5;
@@ -53,7 +57,11 @@ public class BenchmarkScalarGraph {
         return x;
     }
 
-    /** The 10,000-op chain, forward and backward: divide by 10,000 for the per-op cost. */
+    /**
+     * The 10,000-op chain, forward and backward: divide by 10,000 for the per-op cost.
+     *
+     * @return the chain's value, so that the work is consumed
+     */
     @Benchmark
     public double chain10kForwardBackward() {
         Tensor x = Tensor.scalar(x0).requiresGrad();
@@ -63,7 +71,11 @@ public class BenchmarkScalarGraph {
         }
     }
 
-    /** The 10,000-op chain, forward only (recorded). */
+    /**
+     * The 10,000-op chain, forward only (recorded).
+     *
+     * @return the chain's value, so that the work is consumed
+     */
     @Benchmark
     public double chain10kForward() {
         Tensor x = Tensor.scalar(x0).requiresGrad();
@@ -85,7 +97,11 @@ public class BenchmarkScalarGraph {
         return add(g, div(10.0, f));
     }
 
-    /** The micrograd README expression (27 ops), forward and backward. */
+    /**
+     * The micrograd README expression (27 ops), forward and backward.
+     *
+     * @return the expression's value, so that the work is consumed
+     */
     @Benchmark
     public double microgradForwardBackward() {
         Tensor a = Tensor.scalar(a0).requiresGrad();

@@ -20,6 +20,11 @@ import java.util.Random;
 public final class Demo {
     private Demo() {}
 
+    /**
+     * Runs the four parts of the demo, printing to standard output.
+     *
+     * @param args none
+     */
     public static void main(String[] args) {
         System.out.println("Wengert demo (matmul kernel: " + Gemm.implementation() + ")");
         System.out.println();

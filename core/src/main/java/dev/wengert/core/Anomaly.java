@@ -12,7 +12,11 @@ package dev.wengert.core;
 public final class Anomaly {
     private Anomaly() {}
 
-    /** Turns anomaly mode on for this thread until the returned scope is closed. */
+    /**
+     * Turns anomaly mode on for this thread until the returned scope is closed.
+     *
+     * @return the scope; closing it restores the setting this thread had before, so scopes nest
+     */
     public static Scope enable() {
         State s = State.get();
         boolean before = s.anomaly;
@@ -20,7 +24,7 @@ public final class Anomaly {
         return new Scope(s, before);
     }
 
-    /** Whether anomaly mode is on for this thread. */
+    /** {@return whether anomaly mode is on for this thread} */
     public static boolean isEnabled() {
         return State.get().anomaly;
     }

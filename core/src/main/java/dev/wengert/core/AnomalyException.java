@@ -8,7 +8,11 @@ package dev.wengert.core;
 public class AnomalyException extends ArithmeticException {
     private static final long serialVersionUID = 1L;
 
-    /** An anomaly described by {@code message}. */
+    /**
+     * An anomaly described by {@code message}.
+     *
+     * @param message the whole message: the op, the offending element and where the op was created
+     */
     public AnomalyException(String message) {
         super(message);
     }

@@ -34,12 +34,21 @@ public final class ForwardMode {
             this.tangents = tangents;
         }
 
-        /** Output {@code i}'s value. */
+        /**
+         * {@return output {@code i}'s value}
+         *
+         * @param i the output's index, from 0 to {@link #outputs()} − 1
+         */
         public Tensor value(int i) {
             return values[check("value", i)];
         }
 
-        /** Output {@code i}'s tangent: shape of the output for a single direction, {@code [k, ...]} for a batch. */
+        /**
+         * {@return output {@code i}'s tangent} It has the output's shape for a single direction,
+         * {@code [k, ...]} for a batch.
+         *
+         * @param i the output's index, from 0 to {@link #outputs()} − 1
+         */
         public Tensor tangent(int i) {
             return tangents[check("tangent", i)];
         }
@@ -52,23 +61,30 @@ public final class ForwardMode {
             return i;
         }
 
-        /** The first output's value. */
+        /** {@return the first output's value} */
         public Tensor value() {
             return values[0];
         }
 
-        /** The first output's tangent. */
+        /** {@return the first output's tangent} */
         public Tensor tangent() {
             return tangents[0];
         }
 
-        /** The number of outputs. */
+        /** {@return the number of outputs} */
         public int outputs() {
             return values.length;
         }
     }
 
-    /** {@code (f(x), J_f(x) v)} for a function of one tensor. */
+    /**
+     * {@code (f(x), J_f(x) v)} for a function of one tensor.
+     *
+     * @param f the function; its tensor operations are differentiated, anything else is a constant
+     * @param x the primal input
+     * @param v the tangent direction, of x's shape; null means zero
+     * @return one output, {@code f(x)}, with its tangent {@code J_f(x) v}
+     */
     public static Result jvp(UnaryOperator<Tensor> f, Tensor x, Tensor v) {
         if (f == null) throw new NullPointerException("jvp: f is null");
         if (x == null) throw new NullPointerException("jvp: the primal x is null");
@@ -78,6 +94,11 @@ public final class ForwardMode {
     /**
      * {@code (f(x), sum_i J_i v_i)} for one tangent direction: {@code tangents[i]} has the shape of
      * {@code primals[i]}, or is null for zero.
+     *
+     * @param f        the function, from the primals to its outputs (none of them null)
+     * @param primals  the inputs, none null
+     * @param tangents one per primal (same length), each of its primal's shape or null
+     * @return f's outputs with their tangents, each of its output's shape
      */
     public static Result jvp(Function<Tensor[], Tensor[]> f, Tensor[] primals, Tensor[] tangents) {
         checkArguments("jvp", f, primals, tangents);
@@ -103,6 +124,12 @@ public final class ForwardMode {
      * Forward mode with k directions at once: {@code tangents[i]} has shape {@code [k, shape(primals[i])...]}
      * (or is null for zero), and each output's tangent has shape {@code [k, shape(output)...]}: row j
      * is {@code J v^{(j)}}.
+     *
+     * @param k        the number of directions, at least 1
+     * @param f        the function, from the primals to its outputs (none of them null)
+     * @param primals  the inputs, none null
+     * @param tangents one per primal (same length), each {@code [k, shape(primals[i])...]} or null
+     * @return f's outputs with their tangents, each {@code [k, shape(output)...]}
      */
     public static Result jvpBatch(int k, Function<Tensor[], Tensor[]> f, Tensor[] primals, Tensor[] tangents) {
         checkArguments("jvpBatch", f, primals, tangents);
@@ -128,6 +155,9 @@ public final class ForwardMode {
      * least one), so the identity basis and f's tangents stay bounded however large x is; only the Jacobian
      * itself, m × n for m = size(f(x)), has to fit.
      *
+     * @param f the function; it runs once per batch of directions, so it should be deterministic
+     * @param x the point at which to differentiate
+     * @return a new tensor of shape {@code [shape(f(x))..., shape(x)...]}
      * @throws AllocationException when the Jacobian does not fit in a Java array or in the heap
      */
     public static Tensor jacobian(UnaryOperator<Tensor> f, Tensor x) {

@@ -39,7 +39,7 @@ import java.util.function.Function;
  * cannot resolve elements that are zero or cancel to rounding level relative to the rest.
  */
 public final class GradCheck {
-    /** The notes' threshold for float64 gradients. */
+    /** The default relative tolerance for float64 gradients. */
     public static final double DEFAULT_TOLERANCE = 1e-6;
     /** The finite-difference step, relative to max(1, |x|) along a coordinate. */
     public static final double DEFAULT_STEP = 1e-3;
@@ -65,12 +65,23 @@ public final class GradCheck {
         for (int i = 0; i < inputs.length; i++) this.inputs[i] = inputs[i].detach();
     }
 
-    /** A check of {@code f} at {@code inputs} (their values are copied; they are not modified). */
+    /**
+     * A check of {@code f} at {@code inputs} (their values are copied; they are not modified).
+     *
+     * @param f      the function, from the inputs to one output of any shape; it runs many times
+     * @param inputs the point at which to check; copied (detached), never modified
+     * @return a check with the default step, tolerance, floor, seed and directions
+     */
     public static GradCheck of(Function<Tensor[], Tensor> f, Tensor... inputs) {
         return new GradCheck(f, inputs);
     }
 
-    /** The finite-difference step (default 1e-3, with the fourth-order stencil). */
+    /**
+     * The finite-difference step (default 1e-3, with the fourth-order stencil).
+     *
+     * @param h the step, finite and positive; relative to {@code max(1, |x_i|)} along a coordinate
+     * @return this check
+     */
     public GradCheck step(double h) {
         if (!(h > 0) || Double.isInfinite(h)) {
             throw new IllegalArgumentException("gradCheck: the step must be finite and positive, got " + h);
@@ -79,7 +90,12 @@ public final class GradCheck {
         return this;
     }
 
-    /** The relative tolerance (default 1e-6). */
+    /**
+     * The relative tolerance (default 1e-6).
+     *
+     * @param rtol the largest relative error that passes, finite and ≥ 0
+     * @return this check
+     */
     public GradCheck tolerance(double rtol) {
         if (!(rtol >= 0) || Double.isInfinite(rtol)) {
             throw new IllegalArgumentException("gradCheck: the tolerance must be finite and >= 0, got " + rtol);
@@ -88,7 +104,13 @@ public final class GradCheck {
         return this;
     }
 
-    /** The absolute floor, relative to the scale of the compared values (default 1e-9). */
+    /**
+     * The absolute floor, relative to the scale of the compared values (default 1e-9).
+     *
+     * @param atol the floor, finite and ≥ 0; an element passes when its absolute error is at most {@code atol
+     *     * max(1, scale)}
+     * @return this check
+     */
     public GradCheck floor(double atol) {
         if (!(atol >= 0) || Double.isInfinite(atol)) {
             throw new IllegalArgumentException("gradCheck: the floor must be finite and >= 0, got " + atol);
@@ -97,20 +119,35 @@ public final class GradCheck {
         return this;
     }
 
-    /** The seed of the random cotangent and directions. */
+    /**
+     * The seed of the random cotangent and directions.
+     *
+     * @param seed any value; the same seed draws the same u and v
+     * @return this check
+     */
     public GradCheck seed(long seed) {
         this.seed = seed;
         return this;
     }
 
-    /** The number of tangent directions checked at once in {@link #checkJvp()} (default 3). */
+    /**
+     * The number of tangent directions checked at once in {@link #checkJvp()} (default 3).
+     *
+     * @param k the number of directions, at least 1
+     * @return this check
+     */
     public GradCheck directions(int k) {
         if (k < 1) throw new IllegalArgumentException("gradCheck: the number of directions must be positive, got " + k);
         this.directions = k;
         return this;
     }
 
-    /** All four checks; the report of the first failing one, or a combined passing report. */
+    /**
+     * All four checks; the report of the first failing one, or a combined passing report.
+     *
+     * @return the first failing report (in the order vjp, jvp, vjp-against-jvp, second order), or one passing
+     *     report with the counts summed and the largest relative error
+     */
     public Report checkAll() {
         Report[] rs = {checkVjp(), checkJvp(), checkVjpAgainstJvp(), checkSecondOrder()};
         for (Report r : rs) {
@@ -129,7 +166,11 @@ public final class GradCheck {
 
     // ---------------------------------------------------------------- reverse mode
 
-    /** Each element of the gradient of {@code <u, f(x)>} against a finite difference. */
+    /**
+     * Each element of the gradient of {@code <u, f(x)>} against a finite difference.
+     *
+     * @return the report: elements compared and skipped at kinks, the worst element
+     */
     public Report checkVjp() {
         SplittableRandom rng = new SplittableRandom(seed);
         Eval center = eval(inputs);
@@ -185,7 +226,11 @@ public final class GradCheck {
 
     // ---------------------------------------------------------------- forward mode
 
-    /** Each element of {@code J v} from forward mode, for a batch of directions, against finite differences. */
+    /**
+     * Each element of {@code J v} from forward mode, for a batch of directions, against finite differences.
+     *
+     * @return the report: elements compared and skipped at kinks, the worst element
+     */
     public Report checkJvp() {
         SplittableRandom rng = new SplittableRandom(seed + 1);
         int k = directions;
@@ -245,7 +290,11 @@ public final class GradCheck {
         return out;
     }
 
-    /** The dot-product test: {@code <J^T u, v>} by reverse mode equals {@code <u, J v>} by forward mode. */
+    /**
+     * The dot-product test: {@code <J^T u, v>} by reverse mode equals {@code <u, J v>} by forward mode.
+     *
+     * @return the report of the one comparison, for one random u and one random v
+     */
     public Report checkVjpAgainstJvp() {
         SplittableRandom rng = new SplittableRandom(seed + 2);
         Eval center = eval(inputs);
@@ -272,6 +321,8 @@ public final class GradCheck {
     /**
      * The Hessian-vector product of {@code φ = <u, f(x)>} by differentiating a recorded gradient, against
      * the finite difference of the gradient along a random direction.
+     *
+     * @return the report: elements of the Hessian-vector product compared, the worst element
      */
     public Report checkSecondOrder() {
         SplittableRandom rng = new SplittableRandom(seed + 3);
@@ -489,7 +540,14 @@ public final class GradCheck {
         return t.rank() == 0 ? "[]" : Arrays.toString(t.unflatIndex(flat)).replace(" ", "");
     }
 
-    /** The relative error the notes recommend: {@code |a-b| / max(|a|, |b|, 1e-12)}. */
+    /**
+     * The relative error the checks use: {@code |a-b| / max(|a|, |b|, 1e-12)}; 0 when {@code a == b} (also
+     * for two equal infinities).
+     *
+     * @param a one value, e.g. the analytic derivative
+     * @param b the other, e.g. the finite difference
+     * @return the relative error, ≥ 0; NaN when either is NaN
+     */
     public static double relativeError(double a, double b) {
         if (a == b) return 0.0;
         return Math.abs(a - b) / Math.max(Math.max(Math.abs(a), Math.abs(b)), 1e-12);
@@ -566,32 +624,40 @@ public final class GradCheck {
             this.worst = worst;
         }
 
-        /** Whether every compared element passed. */
+        /** {@return whether every compared element passed} */
         public boolean passed() {
             return passed;
         }
 
-        /** Elements compared. */
+        /** {@return the number of elements compared} */
         public int checked() {
             return checked;
         }
 
-        /** Elements skipped because a finite difference straddled a kink. */
+        /** {@return the number of elements skipped because a finite difference straddled a kink} */
         public int skipped() {
             return skipped;
         }
 
-        /** The largest relative error among compared elements. */
+        /** {@return the largest relative error among compared elements} 0 when none was compared. */
         public double maxRelativeError() {
             return maxRelError;
         }
 
-        /** The worst element: where, analytic and numeric values, relative error; null if none compared. */
+        /**
+         * {@return the worst element, or null if none was compared} It names where it is, the analytic and
+         * numeric values and the relative error.
+         */
         public String worst() {
             return worst;
         }
 
-        /** Throws an {@link AssertionError} carrying this report unless it passed. */
+        /**
+         * Throws an {@link AssertionError} carrying this report unless it passed.
+         *
+         * @return this report, for chaining
+         * @throws AssertionError when the check failed; its message is {@link #toString()}
+         */
         public Report assertPassed() {
             if (!passed) throw new AssertionError(toString());
             return this;

@@ -42,27 +42,31 @@ public final class Node extends Saved {
         return v;
     }
 
-    /** The primitive applied. */
+    /** {@return the primitive applied} */
     public Primitive op() {
         return op;
     }
 
-    /** The number of inputs. */
+    /** {@return the number of inputs} */
     public int arity() {
         return inputs.length;
     }
 
-    /** Input {@code i} as it was recorded. */
+    /**
+     * {@return input {@code i} as it was recorded}
+     *
+     * @param i the input's index, from 0 to {@link #arity()} − 1
+     */
     public Tensor input(int i) {
         return inputs[i];
     }
 
-    /** All inputs (the array the op was applied to; do not modify). */
+    /** {@return all inputs} This is the array the op was applied to, not a copy: do not modify it. */
     public Tensor[] inputs() {
         return inputs;
     }
 
-    /** The output. */
+    /** {@return the output} */
     public Tensor output() {
         return output;
     }
@@ -70,6 +74,9 @@ public final class Node extends Saved {
     /**
      * Whether input {@code i} needs a cotangent: it is a variable or was computed from one on this
      * tape. A VJP may return null for inputs that do not, and skip computing them.
+     *
+     * @param i the input's index, from 0 to {@link #arity()} − 1
+     * @return true when input i needs a cotangent (always, for i ≥ 64)
      */
     public boolean needsGrad(int i) {
         return i >= 64 || (gradMask & (1L << i)) != 0;
@@ -125,17 +132,22 @@ public final class Node extends Saved {
     /**
      * Whether the backward pass now running is itself being recorded (for gradients of gradients).
      * When true, the VJP must not use raw saved data that depends smoothly on the inputs.
+     *
+     * @return true during a backward pass with {@code createGraph}
      */
     public boolean creatingGraph() {
         return tape.creatingGraph;
     }
 
-    /** Whether a backward pass has released this node. */
+    /**
+     * {@return whether a backward pass has released this node} A released node has let go of its inputs and
+     * saved values; differentiating through it again throws.
+     */
     public boolean isReleased() {
         return released;
     }
 
-    /** The line of user code that created this node, when anomaly mode was on; else null. */
+    /** {@return the line of user code that created this node} Null unless anomaly mode was on. */
     public StackTraceElement site() {
         return site;
     }

@@ -8,7 +8,7 @@ package dev.wengert.core;
  * <p>An abstract class rather than a Java interface, for speed alone: every application makes four calls
  * through this type at call sites that see dozens of primitives, and virtual dispatch is cheaper than
  * interface dispatch there (the 10,000-op scalar chain measured 137 → 115 ns per op, JMH, 2 forks). It has
- * no state and no constructor, so it stands for an interface in every other way.
+ * no state and an empty constructor, so it stands for an interface in every other way.
  *
  * <p>For an op {@code y = f(x_0, ..., x_{n-1})}:
  * <ul>
@@ -36,16 +36,20 @@ package dev.wengert.core;
  * state: per-application state goes through {@link Saved}. Parameterless ops are singletons.
  */
 public abstract class Primitive {
+    /** For subclasses: a primitive has no state of its own, so there is nothing to initialise. */
+    protected Primitive() {}
 
-    /** The op's name as error messages print it, e.g. {@code "matmul"}. */
+    /** {@return the op's name as error messages print it, e.g. {@code "matmul"}} */
     public abstract String name();
 
-    /** The number of inputs, or -1 when it varies (concat). The engine checks it. */
+    /** {@return the number of inputs, or -1 when it varies (concat)} The engine checks it. */
     public abstract int arity();
 
     /**
      * The shape rule: validates the inputs' shapes and returns the output's shape.
      *
+     * @param x the inputs, their count already checked against {@link #arity()}
+     * @return the output's shape, a new array or a shared constant; the engine does not modify it
      * @throws ShapeException naming this op, the argument and the shapes at fault
      */
     public abstract int[] shape(Tensor... x);
@@ -58,6 +62,7 @@ public abstract class Primitive {
      * @param x     the inputs, already checked by {@link #shape}
      * @param shape the output shape, as {@link #shape} returned it
      * @param saved where to keep what the VJP or JVP needs beyond x and y
+     * @return a new tensor of shape {@code shape}, or a view of an input
      */
     public abstract Tensor forward(Tensor[] x, int[] shape, Saved saved);
 
@@ -67,6 +72,8 @@ public abstract class Primitive {
      * @param g    the cotangent of the output, of the output's shape
      * @param node the recorded application: its inputs, output, saved values, and which inputs need
      *             a gradient
+     * @return an array with one entry per input: a cotangent of that input's shape, or null for an input that
+     *     needs none (see {@link Node#needsGrad})
      */
     public abstract Tensor[] vjp(Tensor g, Node node);
 
@@ -81,7 +88,11 @@ public abstract class Primitive {
      */
     public abstract Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, Saved saved);
 
-    /** Whether this op has kinks, points where it is not differentiable; see {@link #branch}. */
+    /**
+     * Whether this op has kinks, points where it is not differentiable; see {@link #branch}.
+     *
+     * @return true when {@link #branch} is overridden to fingerprint the kinks; false by default
+     */
     public boolean hasKinks() {
         return false;
     }
@@ -90,6 +101,11 @@ public abstract class Primitive {
      * A fingerprint of which side of each kink the inputs lie on (e.g. a hash of the signs of a
      * ReLU's inputs, of a max's argmax). Two evaluations with different fingerprints straddle a kink,
      * and a gradient check skips that finite difference. Called only while a check is recording.
+     *
+     * @param x     the inputs
+     * @param y     the output
+     * @param saved what forward saved
+     * @return the fingerprint; equal values mean the same side of every kink (0 for an op without kinks)
      */
     public long branch(Tensor[] x, Tensor y, Saved saved) {
         return 0L;
@@ -98,6 +114,9 @@ public abstract class Primitive {
     /**
      * Applies this op: computes the output and, when a {@link Tape} is recording and an input is
      * tracked, records the application; in forward mode, also computes the output's tangent.
+     *
+     * @param x the inputs, as many as {@link #arity()} asks for, none null
+     * @return the output, a new tensor (or a view of an input, for a view op)
      */
     public Tensor apply(Tensor... x) {
         Engine.checkInputs(this, arity(), x);

@@ -27,12 +27,21 @@ public class Saved {
         return new Saved();
     }
 
-    /** Keeps {@code value} for the backward or tangent pass of this application. */
+    /**
+     * Keeps {@code value} for the backward or tangent pass of this application.
+     *
+     * @param value anything the rules need (an array, a tensor, a mask); kept by reference, not copied
+     */
     public void put(Object value) {
         this.value = value;
     }
 
-    /** What forward saved, or null. */
+    /**
+     * What forward saved, or null.
+     *
+     * @param <T> the type forward saved; the cast is unchecked, so the primitive must ask for what it put
+     * @return the value of the last {@link #put}, or null when nothing was saved (or it was discarded)
+     */
     @SuppressWarnings("unchecked")
     public <T> T get() {
         return (T) value;

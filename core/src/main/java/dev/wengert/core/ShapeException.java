@@ -7,7 +7,11 @@ package dev.wengert.core;
 public class ShapeException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
-    /** A shape error described by {@code message}, which starts with the op's name. */
+    /**
+     * A shape error described by {@code message}, which starts with the op's name.
+     *
+     * @param message the whole message, starting with the op's name
+     */
     public ShapeException(String message) {
         super(message);
     }

@@ -18,6 +18,8 @@ public final class Shapes {
     /**
      * The number of elements, the product of the sizes (1 for a scalar), computed in {@code long}.
      *
+     * @param shape the sizes, one per axis
+     * @return the number of elements, from 0 to 2^31 − 1
      * @throws ShapeException when a size is negative, or when the product of the nonzero sizes exceeds
      *                        2^31 − 1 (so every stride and partial product of a valid shape fits an int,
      *                        even for an empty tensor)
@@ -76,7 +78,12 @@ public final class Shapes {
         return op == null ? "" : op + ": ";
     }
 
-    /** Row-major strides in elements: {@code strides[i]} is the product of the sizes after axis i. */
+    /**
+     * Row-major strides in elements: {@code strides[i]} is the product of the sizes after axis i.
+     *
+     * @param shape the sizes, one per axis
+     * @return a new array of the strides, in elements (not bytes)
+     */
     public static int[] strides(int[] shape) {
         if (shape == null) throw new NullPointerException("strides: shape is null");
         int[] s = new int[shape.length];
@@ -88,12 +95,23 @@ public final class Shapes {
         return s;
     }
 
-    /** {@code [2,3]} style, as every error message prints shapes. */
+    /**
+     * {@code [2,3]} style, as every error message prints shapes.
+     *
+     * @param shape the sizes, one per axis
+     * @return the shape as {@code [2,3]}, without spaces; {@code []} for a scalar
+     */
     public static String str(int[] shape) {
         return Arrays.toString(shape).replace(" ", "");
     }
 
-    /** Whether the two shapes are identical (scalars included). */
+    /**
+     * Whether the two shapes are identical (scalars included).
+     *
+     * @param a one shape
+     * @param b the other
+     * @return true when they have the same rank and sizes
+     */
     public static boolean same(int[] a, int[] b) {
         return a == b || Arrays.equals(a, b);
     }
@@ -102,6 +120,10 @@ public final class Shapes {
      * The broadcast shape of {@code a} and {@code b}.
      *
      * @param op the operation asking, named in the error
+     * @param a  the first operand's shape
+     * @param b  the second operand's shape
+     * @return the broadcast shape, aligned from the last axis as in NumPy; {@code a} itself when the two are
+     *     the same
      * @throws ShapeException when a pair of aligned sizes differs and neither is 1
      */
     public static int[] broadcast(String op, int[] a, int[] b) {
@@ -128,7 +150,14 @@ public final class Shapes {
         return out;
     }
 
-    /** Whether {@code from} broadcasts to exactly {@code to}. */
+    /**
+     * Whether {@code from} broadcasts to exactly {@code to}.
+     *
+     * @param from the shape broadcast
+     * @param to   the target shape
+     * @return true when {@code broadcast(from, to)} is {@code to}: every size of from, aligned from the last
+     *     axis, is 1 or equal to to's
+     */
     public static boolean broadcastsTo(int[] from, int[] to) {
         if (from == null || to == null) {
             throw new NullPointerException("broadcastsTo: shape " + (from == null ? "from" : "to") + " is null");
@@ -144,6 +173,10 @@ public final class Shapes {
     /**
      * Normalises an axis that may be negative (counting from the end, as in NumPy).
      *
+     * @param op   the operation asking, named in the error
+     * @param axis the axis, from {@code -rank} to {@code rank - 1}
+     * @param rank the tensor's rank
+     * @return the axis, from 0 to {@code rank - 1}
      * @throws ShapeException naming {@code op} when the axis is out of range for {@code rank}
      */
     public static int axis(String op, int axis, int rank) {
@@ -154,7 +187,13 @@ public final class Shapes {
         return a;
     }
 
-    /** A copy of {@code shape} with {@code k} prepended: the shape of a batch of k tangents. */
+    /**
+     * A copy of {@code shape} with {@code k} prepended: the shape of a batch of k tangents.
+     *
+     * @param k     the leading size, at least 0
+     * @param shape the sizes, one per axis
+     * @return a new array, {@code [k, shape...]}
+     */
     public static int[] prepend(int k, int[] shape) {
         if (k < 0) throw new IllegalArgumentException("prepend: the leading size must be >= 0, got " + k);
         if (shape == null) throw new NullPointerException("prepend: shape is null");
@@ -164,7 +203,12 @@ public final class Shapes {
         return s;
     }
 
-    /** {@code shape} without its first axis. */
+    /**
+     * {@code shape} without its first axis.
+     *
+     * @param shape a shape of rank at least 1
+     * @return a new array (or the shared scalar shape for rank 1) with {@code shape[1..]}
+     */
     public static int[] dropFirst(int[] shape) {
         if (shape == null) throw new NullPointerException("dropFirst: shape is null");
         if (shape.length == 0) throw new ShapeException("dropFirst: shape [] has no first axis");

@@ -60,7 +60,11 @@ public final class Tape implements AutoCloseable {
         this.pauseBase = pauseBase;
     }
 
-    /** Opens a tape on this thread; it records until closed and is released by each backward pass. */
+    /**
+     * Opens a tape on this thread; it records until closed and is released by each backward pass.
+     *
+     * @return the new tape, now the thread's current one; close it (try-with-resources) to stop recording
+     */
     public static Tape open() {
         State s = State.get();
         Tape t = new Tape(s.tape, false, s.paused);
@@ -68,7 +72,11 @@ public final class Tape implements AutoCloseable {
         return t;
     }
 
-    /** Opens a tape whose entries survive backward passes, for several gradients of one graph. */
+    /**
+     * Opens a tape whose entries survive backward passes, for several gradients of one graph.
+     *
+     * @return the new tape, now the thread's current one
+     */
     public static Tape openRetained() {
         State s = State.get();
         Tape t = new Tape(s.tape, true, s.paused);
@@ -76,12 +84,15 @@ public final class Tape implements AutoCloseable {
         return t;
     }
 
-    /** This thread's recording tape, or null. */
+    /** {@return this thread's current tape, or null when none is open} The current tape may be paused. */
     public static Tape current() {
         return State.get().tape;
     }
 
-    /** Whether an op applied now on this thread would be recorded (given a tracked input). */
+    /**
+     * {@return whether an op applied now on this thread to a tracked input would be recorded} That is, a tape
+     * is open and not paused.
+     */
     public static boolean isRecording() {
         return State.get().recording() != null;
     }
@@ -89,6 +100,8 @@ public final class Tape implements AutoCloseable {
     /**
      * A scope in which nothing is recorded on this thread (PyTorch's {@code no_grad}):
      * {@code try (var p = Tape.pause()) { ... }}.
+     *
+     * @return the scope; closing it resumes recording (closing it again does nothing)
      */
     public static Scope pause() {
         State s = State.get();
@@ -114,7 +127,7 @@ public final class Tape implements AutoCloseable {
         }
     }
 
-    /** The number of entries recorded since the last release. */
+    /** {@return the number of entries recorded since the last release} */
     public int size() {
         return nodes.size();
     }
@@ -163,12 +176,18 @@ public final class Tape implements AutoCloseable {
     /**
      * The memory this tape holds for the backward pass: 8 bytes per element of every output recorded
      * since the last release (the activations; inputs are earlier outputs or leaves the caller owns).
+     *
+     * @return the bytes, 8 per element
      */
     public long retainedBytes() {
         return bytes;
     }
 
-    /** The largest {@link #retainedBytes()} any tape on this thread reached since the last reset. */
+    /**
+     * The largest {@link #retainedBytes()} any tape on this thread reached since the last reset.
+     *
+     * @return the peak in bytes
+     */
     public static long peakRetainedBytes() {
         return State.get().peakTapeBytes;
     }
@@ -185,6 +204,9 @@ public final class Tape implements AutoCloseable {
      * computed on this tape), of their shapes. A tracked input that {@code y} does not depend on gets
      * zeros.
      *
+     * @param y   the output, one element
+     * @param wrt the tensors to differentiate with respect to, each tracked on this tape
+     * @return one gradient per {@code wrt}, in order, each of its shape; new tensors the caller owns
      * @throws ShapeException        when y has more than one element (give a seed)
      * @throws IllegalArgumentException when y or an input is not tracked on this tape
      */
@@ -195,6 +217,12 @@ public final class Tape implements AutoCloseable {
     /**
      * Gradients of several outputs at once: the cotangent of {@code ys[i]} is {@code seeds[i]} (null
      * for a one-element output, meaning 1), and the result is the sum over outputs of their VJPs.
+     *
+     * @param ys    the outputs
+     * @param seeds one cotangent per output, of its shape, or null (meaning 1, for a one-element output); the
+     *     array itself may be null, meaning all null; a seed is never modified
+     * @param wrt   the tensors to differentiate with respect to, each tracked on this tape
+     * @return one gradient per {@code wrt}, in order, each of its shape; new tensors the caller owns
      */
     public Tensor[] gradient(Tensor[] ys, Tensor[] seeds, Tensor... wrt) {
         return run(ys, seeds, wrt, false, false);
@@ -203,22 +231,42 @@ public final class Tape implements AutoCloseable {
     /**
      * Like {@link #gradient(Tensor, Tensor...)}, but the backward pass is recorded on this tape, so the
      * returned gradients can be differentiated again. The tape is not released.
+     *
+     * @param y   the output, one element
+     * @param wrt the tensors to differentiate with respect to, each tracked on this tape
+     * @return one gradient per {@code wrt}, each of its shape, recorded on this tape
      */
     public Tensor[] recordedGradient(Tensor y, Tensor... wrt) {
         return run(new Tensor[] {y}, null, wrt, true, false);
     }
 
-    /** Recorded gradients of several outputs with seeds; see {@link #gradient(Tensor[], Tensor[], Tensor...)}. */
+    /**
+     * Recorded gradients of several outputs with seeds; see {@link #gradient(Tensor[], Tensor[], Tensor...)}.
+     *
+     * @param ys    the outputs
+     * @param seeds one cotangent per output, or null as in {@link #gradient(Tensor[], Tensor[], Tensor...)}
+     * @param wrt   the tensors to differentiate with respect to, each tracked on this tape
+     * @return one gradient per {@code wrt}, each of its shape, recorded on this tape
+     */
     public Tensor[] recordedGradient(Tensor[] ys, Tensor[] seeds, Tensor... wrt) {
         return run(ys, seeds, wrt, true, false);
     }
 
-    /** Accumulates the gradient of the scalar {@code y} into {@link Tensor#grad()} of every variable reached. */
+    /**
+     * Accumulates the gradient of the scalar {@code y} into {@link Tensor#grad()} of every variable reached.
+     *
+     * @param y the output, one element, tracked on this tape
+     */
     public void backward(Tensor y) {
         run(new Tensor[] {y}, null, new Tensor[0], false, true);
     }
 
-    /** {@link #backward(Tensor)} with the cotangent {@code seed} for a non-scalar {@code y}. */
+    /**
+     * {@link #backward(Tensor)} with the cotangent {@code seed} for a non-scalar {@code y}.
+     *
+     * @param y    the output, tracked on this tape
+     * @param seed its cotangent, of its shape; not modified
+     */
     public void backward(Tensor y, Tensor seed) {
         run(new Tensor[] {y}, new Tensor[] {seed}, new Tensor[0], false, true);
     }

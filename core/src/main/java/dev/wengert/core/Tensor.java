@@ -106,6 +106,9 @@ public final class Tensor {
      * write to it afterwards. Ops use this to return freshly computed arrays; never pass another tensor's
      * {@link #data()} (use {@link #viewOf}, which shares its version counter too).
      *
+     * @param data  the values, row-major, {@code size(shape)} of them; kept, not copied
+     * @param shape the sizes, one per axis (none for a scalar); copied
+     * @return a new leaf tensor over {@code data}
      * @throws ShapeException when the shape is invalid ({@link Shapes#size(String, int[])}) or the array
      *                        length differs from the product of the shape
      */
@@ -130,6 +133,9 @@ public final class Tensor {
      * untracked: view ops ({@code Ops.reshape}, {@code expandDims} ...) return it from their forward pass and
      * the engine records it; user code gets a recorded view from those ops instead.
      *
+     * @param base  the tensor whose storage is shared
+     * @param shape the view's sizes; copied
+     * @return a new untracked tensor over base's array
      * @throws ShapeException when {@code shape} does not have base's number of elements
      */
     public static Tensor viewOf(Tensor base, int... shape) {
@@ -147,20 +153,37 @@ public final class Tensor {
         return new Tensor(data, shape);
     }
 
-    /** A copy of {@code values} shaped as {@code shape} (a 1-d tensor when no shape is given). */
+    /**
+     * A copy of {@code values} shaped as {@code shape} (a 1-d tensor when no shape is given).
+     *
+     * @param values the values, row-major; copied
+     * @param shape  the sizes, one per axis, with {@code size(shape) = values.length}; none for a vector of
+     *     all the values
+     * @return a new leaf tensor
+     */
     public static Tensor of(double[] values, int... shape) {
         if (values == null) throw new NullPointerException("of: values is null");
         if (shape == null) throw new NullPointerException("of: shape is null");
         return wrap("of", values.clone(), shape.length == 0 ? new int[] {values.length} : shape);
     }
 
-    /** A 1-d tensor of the given values. */
+    /**
+     * {@return a 1-d tensor of the given values}
+     *
+     * @param values the elements; copied
+     */
     public static Tensor vector(double... values) {
         if (values == null) throw new NullPointerException("vector: values is null");
         return new Tensor(values.clone(), new int[] {values.length});
     }
 
-    /** A 2-d tensor from rows of equal length. */
+    /**
+     * {@return a 2-d tensor from rows of equal length}
+     *
+     * @param rows the rows, {@code rows[i][j]} becoming element {@code [i, j]}; copied. No rows gives shape
+     *     {@code [0, 0]}.
+     * @throws ShapeException when the rows differ in length
+     */
     public static Tensor matrix(double[][] rows) {
         if (rows == null) throw new NullPointerException("matrix: rows is null");
         for (int i = 0; i < rows.length; i++) {
@@ -178,7 +201,11 @@ public final class Tensor {
         return new Tensor(d, new int[] {m, n});
     }
 
-    /** A 0-d tensor. */
+    /**
+     * {@return a 0-d tensor holding {@code value}}
+     *
+     * @param value the value
+     */
     public static Tensor scalar(double value) {
         return new Tensor(new double[] {value}, Shapes.SCALAR);
     }
@@ -186,6 +213,8 @@ public final class Tensor {
     /**
      * A tensor of zeros.
      *
+     * @param shape the sizes, one per axis (none for a scalar); copied
+     * @return a new leaf tensor
      * @throws ShapeException      for a negative size or more than 2^31 − 1 elements
      * @throws AllocationException when it would not fit in the heap
      */
@@ -193,12 +222,23 @@ public final class Tensor {
         return new Tensor(Allocation.doubles("zeros", shape), copy(shape));
     }
 
-    /** A tensor of ones; fails as {@link #zeros} does. */
+    /**
+     * A tensor of ones; fails as {@link #zeros} does.
+     *
+     * @param shape the sizes, one per axis (none for a scalar); copied
+     * @return a new leaf tensor
+     */
     public static Tensor ones(int... shape) {
         return filled("ones", 1.0, shape);
     }
 
-    /** A tensor with every element equal to {@code value}; fails as {@link #zeros} does. */
+    /**
+     * A tensor with every element equal to {@code value}; fails as {@link #zeros} does.
+     *
+     * @param value the value of every element
+     * @param shape the sizes, one per axis (none for a scalar); copied
+     * @return a new leaf tensor
+     */
     public static Tensor full(double value, int... shape) {
         return filled("full", value, shape);
     }
@@ -209,7 +249,13 @@ public final class Tensor {
         return new Tensor(d, copy(shape));
     }
 
-    /** Independent standard normal entries drawn from {@code rng}; fails as {@link #zeros} does. */
+    /**
+     * Independent standard normal entries drawn from {@code rng}; fails as {@link #zeros} does.
+     *
+     * @param rng   the generator; advanced by one {@code nextGaussian()} per element, in row-major order
+     * @param shape the sizes, one per axis (none for a scalar); copied
+     * @return a new leaf tensor
+     */
     public static Tensor randn(Random rng, int... shape) {
         if (rng == null) throw new NullPointerException("randn: rng is null");
         double[] d = Allocation.doubles("randn", shape);
@@ -220,6 +266,11 @@ public final class Tensor {
     /**
      * Independent entries uniform on [lo, hi) drawn from {@code rng}; fails as {@link #zeros} does.
      *
+     * @param rng   the generator; advanced by one {@code nextDouble()} per element, in row-major order
+     * @param lo    the lower bound, included
+     * @param hi    the upper bound, excluded (unless equal to lo)
+     * @param shape the sizes, one per axis (none for a scalar); copied
+     * @return a new leaf tensor
      * @throws IllegalArgumentException unless lo and hi are finite and lo ≤ hi
      */
     public static Tensor uniform(Random rng, double lo, double hi, int... shape) {
@@ -236,6 +287,8 @@ public final class Tensor {
     /**
      * The n x n identity matrix.
      *
+     * @param n the number of rows and columns, at least 0
+     * @return a new leaf tensor of shape {@code [n, n]}
      * @throws IllegalArgumentException when n is negative
      * @throws ShapeException           when n² exceeds 2^31 − 1
      * @throws AllocationException      when it would not fit in the heap
@@ -259,43 +312,58 @@ public final class Tensor {
      * The backing row-major array, not a copy. Read it; never write it (use {@link #mutableData()}
      * on a leaf, or {@link #toArray()} for a copy). Ops read their inputs through this. Two tensors share
      * memory exactly when their {@code data()} arrays are the same object.
+     *
+     * @return the array itself, {@link #size()} elements
      */
     public double[] data() {
         return data;
     }
 
-    /** A copy of the values, row-major. */
+    /** {@return a copy of the values, row-major} */
     public double[] toArray() {
         return data.clone();
     }
 
-    /** The sizes of the axes (a copy). */
+    /** {@return the sizes of the axes} A copy: changing it does not change the tensor. */
     public int[] shape() {
         return shape.length == 0 ? Shapes.SCALAR : shape.clone();
     }
 
-    /** The number of axes; 0 for a scalar. */
+    /** {@return the number of axes; 0 for a scalar} */
     public int rank() {
         return shape.length;
     }
 
-    /** The size of axis {@code axis}; negative axes count from the end. */
+    /**
+     * {@return the size of axis {@code axis}}
+     *
+     * @param axis the axis, from {@code -rank()} to {@code rank() - 1}; negative axes count from the end
+     * @throws ShapeException when the axis is out of range
+     */
     public int dim(int axis) {
         return shape[Shapes.axis("dim", axis, shape.length)];
     }
 
-    /** The number of elements. */
+    /** {@return the number of elements} 1 for a scalar, 0 for an empty tensor. */
     public int size() {
         return data.length;
     }
 
-    /** Whether this tensor's shape equals {@code other}'s. */
+    /**
+     * {@return whether this tensor's shape equals {@code other}'s}
+     *
+     * @param other another tensor, not null
+     */
     public boolean sameShape(Tensor other) {
         if (other == null) throw new NullPointerException("sameShape: the other tensor is null");
         return Shapes.same(shape, other.shape);
     }
 
-    /** Whether this tensor's shape is {@code s}. */
+    /**
+     * {@return whether this tensor's shape is {@code s}}
+     *
+     * @param s the sizes, one per axis (none for a scalar)
+     */
     public boolean hasShape(int... s) {
         if (s == null) throw new NullPointerException("hasShape: the shape is null");
         return Shapes.same(shape, s);
@@ -305,7 +373,11 @@ public final class Tensor {
         return shape;
     }
 
-    /** The value of a one-element tensor (of any rank). */
+    /**
+     * {@return the value of a one-element tensor, of any rank}
+     *
+     * @throws ShapeException when the tensor does not have exactly one element
+     */
     public double item() {
         if (data.length != 1) {
             throw new ShapeException("item: tensor of shape " + Shapes.str(shape) + " has " + data.length
@@ -314,7 +386,11 @@ public final class Tensor {
         return data[0];
     }
 
-    /** The element at {@code index} (one index per axis); fails as {@link #flatIndex} does. */
+    /**
+     * {@return the element at {@code index}} It fails as {@link #flatIndex} does.
+     *
+     * @param index one index per axis, each in {@code [0, dim)}; none for a scalar
+     */
     public double get(int... index) {
         return data[flatIndex("get", index)];
     }
@@ -322,6 +398,8 @@ public final class Tensor {
     /**
      * The row-major position of {@code index}.
      *
+     * @param index one index per axis, each in {@code [0, dim)}; none for a scalar
+     * @return the position in {@link #data()}
      * @throws ShapeException            when there is not one index per axis
      * @throws IndexOutOfBoundsException when an index is outside its axis
      */
@@ -346,7 +424,12 @@ public final class Tensor {
         return flat;
     }
 
-    /** The multi-index of row-major position {@code flat}. */
+    /**
+     * {@return the multi-index of row-major position {@code flat}}
+     *
+     * @param flat a position in {@link #data()}, from 0 to {@code size() - 1}
+     * @throws IndexOutOfBoundsException when flat is outside the data
+     */
     public int[] unflatIndex(int flat) {
         if (flat < 0 || flat >= data.length) {
             throw new IndexOutOfBoundsException("unflatIndex: position " + flat + " is out of bounds for shape "
@@ -360,12 +443,12 @@ public final class Tensor {
         return idx;
     }
 
-    /** A new untracked tensor with a copy of the data. */
+    /** {@return a new untracked tensor with a copy of the data} */
     public Tensor copy() {
         return new Tensor(data.clone(), shape);
     }
 
-    /** Whether every element is finite (no NaN, no infinity). */
+    /** {@return whether every element is finite: no NaN, no infinity} */
     public boolean isFinite() {
         for (double v : data) {
             if (!Double.isFinite(v)) return false;
@@ -379,6 +462,7 @@ public final class Tensor {
      * The backing array for an in-place update of a leaf (an optimiser step, a data refill). Bumps the
      * version, so a recorded use of the old value is caught at backward.
      *
+     * @return the array itself; writes to it change this tensor and every view of its storage
      * @throws IllegalStateException when this tensor was produced by a recorded operation
      */
     public double[] mutableData() {
@@ -406,7 +490,12 @@ public final class Tensor {
         return v;
     }
 
-    /** Copies {@code src}'s values into this leaf (same shape); see {@link #mutableData()}. */
+    /**
+     * Copies {@code src}'s values into this leaf (same shape); see {@link #mutableData()}.
+     *
+     * @param src a tensor of this tensor's shape; only read
+     * @return this tensor
+     */
     public Tensor assign(Tensor src) {
         if (src == null) throw new NullPointerException("assign: the source tensor is null");
         if (!sameShape(src)) {
@@ -420,6 +509,8 @@ public final class Tensor {
     /**
      * How many in-place updates this tensor's storage has had, through this tensor or any tensor sharing
      * its array (a view, a detached alias), including gradient accumulation into a {@link #grad()} buffer.
+     *
+     * @return the count, starting at 0; it only goes up
      */
     public int version() {
         AtomicInteger v = storageVersion;
@@ -432,6 +523,7 @@ public final class Tensor {
      * Marks this leaf as a variable: every tape it is used on records the operations that consume it,
      * and gradients with respect to it can be asked for. Returns this tensor.
      *
+     * @return this tensor
      * @throws IllegalStateException when a recorded operation produced it (it is tracked already)
      */
     public Tensor requiresGrad() {
@@ -443,17 +535,17 @@ public final class Tensor {
         return this;
     }
 
-    /** Whether this is a leaf marked by {@link #requiresGrad()}. */
+    /** {@return whether this is a leaf marked by {@link #requiresGrad()}} */
     public boolean isVariable() {
         return requiresGrad;
     }
 
-    /** Whether no recorded operation produced this tensor. */
+    /** {@return whether no recorded operation produced this tensor} */
     public boolean isLeaf() {
         return node == null;
     }
 
-    /** The recorded application that produced this tensor, or null. */
+    /** {@return the recorded application that produced this tensor, or null} Null for a leaf. */
     public Node node() {
         return node;
     }
@@ -463,6 +555,8 @@ public final class Tensor {
      * BPTT cuts the graph this way. It is a view (see {@link #viewOf}): an in-place update of the detached
      * tensor is an update of this one, and a tape that recorded this one throws at backward instead of
      * using the new values; {@link #copy()} gives independent storage.
+     *
+     * @return a new untracked leaf sharing this tensor's array, version counter and name
      */
     public Tensor detach() {
         Tensor t = viewOf(this, shape);
@@ -476,6 +570,8 @@ public final class Tensor {
      * other gradient, seed, input or output. A later backward pass adds into it in place (its
      * {@link #version()} goes up, so a tape that recorded it throws rather than use stale values); take a
      * {@link #copy()} to keep a snapshot.
+     *
+     * @return the gradient buffer, of this leaf's shape, or null
      */
     public Tensor grad() {
         return grad;
@@ -576,7 +672,11 @@ public final class Tensor {
         recordingTape("backward").backward(this);
     }
 
-    /** Backpropagates with the cotangent {@code seed} (of this tensor's shape); see {@link #backward()}. */
+    /**
+     * Backpropagates with the cotangent {@code seed} (of this tensor's shape); see {@link #backward()}.
+     *
+     * @param seed the cotangent, of this tensor's shape; not modified
+     */
     public void backward(Tensor seed) {
         recordingTape("backward").backward(this, seed);
     }
@@ -592,31 +692,49 @@ public final class Tensor {
     /**
      * Inside a {@link ForwardMode} run, the tangent batch of shape {@code [k, shape...]} this tensor
      * carries, or null for zero.
+     *
+     * @return the tangent batch, or null (always null outside forward mode)
      */
     public Tensor tangent() {
         State s = State.get();
         return s.forwardK > 0 && tangentLevel == s.forwardLevel ? tangent : null;
     }
 
-    /** Gives this tensor a name used in error messages; returns this tensor. */
+    /**
+     * Gives this tensor a name used in error messages; returns this tensor.
+     *
+     * @param name the name, or null for none
+     * @return this tensor
+     */
     public Tensor named(String name) {
         this.name = name;
         return this;
     }
 
-    /** The name given by {@link #named}, or null. */
+    /** {@return the name given by {@link #named}, or null} */
     public String name() {
         return name;
     }
 
-    /** A short description for messages: name (if any) and shape. */
+    /**
+     * {@return a short description for messages: the name (if any) and the shape} For example
+     * {@code tensor 'w' of shape [3,2]}.
+     */
     public String describe() {
         return (name != null ? "tensor '" + name + "'" : "tensor") + " of shape " + Shapes.str(shape);
     }
 
     // ---------------------------------------------------------------- comparison and printing
 
-    /** Whether shapes agree and every element differs by at most {@code atol + rtol * |other|}. */
+    /**
+     * Whether shapes agree and every element differs by at most {@code atol + rtol * |other|}.
+     *
+     * @param other the tensor compared with, the reference for the relative tolerance
+     * @param rtol  the relative tolerance, a multiple of {@code |other|}
+     * @param atol  the absolute tolerance
+     * @return true when the shapes agree and every pair of elements is close; false when either holds NaN
+     *     (equal infinities are close)
+     */
     public boolean allClose(Tensor other, double rtol, double atol) {
         if (other == null) throw new NullPointerException("allClose: the other tensor is null");
         if (!sameShape(other)) return false;

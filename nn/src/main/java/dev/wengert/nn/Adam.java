@@ -24,12 +24,25 @@ public final class Adam extends Optimizer {
     private boolean decoupled;
     private int t;
 
-    /** The paper's defaults: β₁ = 0.9, β₂ = 0.999, ε = 1e-8. */
+    /**
+     * The paper's defaults: β₁ = 0.9, β₂ = 0.999, ε = 1e-8.
+     *
+     * @param params       the parameters it updates, in order, none null (the list is copied)
+     * @param learningRate η, finite and &gt; 0
+     */
     public Adam(List<Tensor> params, double learningRate) {
         this(params, learningRate, 0.9, 0.999, 1e-8);
     }
 
-    /** Adam with the given decay rates β₁, β₂ of the moment estimates and ε added to √v̂. */
+    /**
+     * Adam with the given decay rates β₁, β₂ of the moment estimates and ε added to √v̂.
+     *
+     * @param params       the parameters it updates, in order, none null (the list is copied)
+     * @param learningRate η, finite and &gt; 0
+     * @param beta1        β₁, the decay of the first moment, in [0, 1)
+     * @param beta2        β₂, the decay of the second moment, in [0, 1)
+     * @param eps          ε, finite and &gt; 0
+     */
     public Adam(List<Tensor> params, double learningRate, double beta1, double beta2, double eps) {
         super(params, learningRate);
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && eps > 0 && eps < Double.POSITIVE_INFINITY)) {
@@ -47,12 +60,24 @@ public final class Adam extends Optimizer {
         }
     }
 
-    /** AdamW: Adam with the paper's defaults and decoupled weight decay λ. */
+    /**
+     * AdamW: Adam with the paper's defaults and decoupled weight decay λ.
+     *
+     * @param params       the parameters it updates, in order, none null (the list is copied)
+     * @param learningRate η, finite and &gt; 0
+     * @param weightDecay  λ, finite and ≥ 0
+     * @return a new optimiser
+     */
     public static Adam adamW(List<Tensor> params, double learningRate, double weightDecay) {
         return new Adam(params, learningRate).decoupledWeightDecay(weightDecay);
     }
 
-    /** Coupled (L2) weight decay: {@code g ← g + λ w} before the moments; returns this. */
+    /**
+     * Coupled (L2) weight decay: {@code g ← g + λ w} before the moments; returns this.
+     *
+     * @param lambda λ, finite and ≥ 0; replaces any earlier weight decay
+     * @return this optimiser
+     */
     public Adam weightDecay(double lambda) {
         checkWeightDecay(lambda);
         this.weightDecay = lambda;
@@ -60,7 +85,12 @@ public final class Adam extends Optimizer {
         return this;
     }
 
-    /** Decoupled weight decay (AdamW): {@code w ← w − η λ w}, then the Adam step; returns this. */
+    /**
+     * Decoupled weight decay (AdamW): {@code w ← w − η λ w}, then the Adam step; returns this.
+     *
+     * @param lambda λ, finite and ≥ 0; replaces any earlier weight decay
+     * @return this optimiser
+     */
     public Adam decoupledWeightDecay(double lambda) {
         checkWeightDecay(lambda);
         this.weightDecay = lambda;
@@ -96,17 +126,17 @@ public final class Adam extends Optimizer {
         }
     }
 
-    /** The number of steps taken. */
+    /** {@return the number of steps taken} This is t in the bias corrections. */
     public int steps() {
         return t;
     }
 
-    /** The weight decay λ (coupled or decoupled, see {@link #isDecoupled()}). */
+    /** {@return the weight decay λ} Coupled or decoupled: see {@link #isDecoupled()}; 0 when none. */
     public double weightDecayRate() {
         return weightDecay;
     }
 
-    /** Whether the weight decay is decoupled (AdamW). */
+    /** {@return whether the weight decay is decoupled (AdamW)} */
     public boolean isDecoupled() {
         return decoupled;
     }

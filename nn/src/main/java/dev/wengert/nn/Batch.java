@@ -7,7 +7,7 @@ import dev.wengert.core.Tensor;
  * targets of shape {@code [n, width]} (or null), and the rows of the dataset they came from.
  */
 public record Batch(Tensor x, int[] labels, Tensor targets, int[] indices) {
-    /** The number of examples. */
+    /** {@return the number of examples} The first size of {@code x}. */
     public int size() {
         return x.dim(0);
     }

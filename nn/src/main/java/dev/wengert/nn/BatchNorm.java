@@ -23,8 +23,8 @@ import dev.wengert.ops.Ops;
  *   ∂L/∂h_il = (γ_l / √(σ²_l + ε)) (g_il - (1/N) Σ_k g_kl - ĥ_il (1/N) Σ_k g_kl ĥ_kl),
  *   ∂L/∂γ_l = Σ_k g_kl ĥ_kl,   ∂L/∂β_l = Σ_k g_kl.
  * </pre>
- * (Sheet 001's eqs 36–39 keep only the direct term {@code γ g / √(σ² + ε)} and a wrong variance term,
- * which finite differences reject: see the tests.)
+ * (Keeping only the direct term {@code γ g / √(σ² + ε)}, as some derivations do, gives a gradient that
+ * finite differences reject: see the tests.)
  *
  * <p>Each training forward pass also updates the running statistics, buffers saved with the
  * parameters: {@code running ← (1 - momentum) running + momentum batch}, with the unbiased variance
@@ -43,12 +43,19 @@ public final class BatchNorm extends Module implements Layer {
     private final Tensor runningMean;
     private final Tensor runningVar;
 
-    /** ε = 1e-5 and momentum 0.1. */
+    /**
+     * ε = 1e-5 and momentum 0.1.
+     *
+     * @param features the size of the last axis of the inputs, &gt; 0
+     */
     public BatchNorm(int features) {
         this(features, 1e-5, 0.1);
     }
 
     /**
+     * A batch normalisation with γ = 1 and β = 0, the running mean 0 and the running variance 1.
+     *
+     * @param features the size of the last axis of the inputs, &gt; 0
      * @param eps      added to the variance before the square root (finite, positive)
      * @param momentum the weight of the current batch in the running statistics, in [0, 1]
      */
@@ -110,37 +117,43 @@ public final class BatchNorm extends Module implements Layer {
         }
     }
 
-    /** The learnable scale γ, shape {@code [features]}. */
+    /** {@return the learnable scale γ, shape {@code [features]}} The parameter itself, not a copy. */
     public Tensor gamma() {
         return gamma;
     }
 
-    /** The learnable shift β, shape {@code [features]}. */
+    /** {@return the learnable shift β, shape {@code [features]}} The parameter itself, not a copy. */
     public Tensor beta() {
         return beta;
     }
 
-    /** The running mean (a buffer, updated in place by training forward passes). */
+    /**
+     * {@return the running mean, shape {@code [features]}} The buffer itself, updated in place by training
+     * forward passes.
+     */
     public Tensor runningMean() {
         return runningMean;
     }
 
-    /** The running (unbiased) variance. */
+    /**
+     * {@return the running (unbiased) variance, shape {@code [features]}} The buffer itself, updated in place
+     * by training forward passes.
+     */
     public Tensor runningVar() {
         return runningVar;
     }
 
-    /** The number of features normalised. */
+    /** {@return the number of features normalised} */
     public int features() {
         return features;
     }
 
-    /** ε, added to the variance. */
+    /** {@return ε, added to the variance} */
     public double eps() {
         return eps;
     }
 
-    /** The weight of each batch in the running statistics. */
+    /** {@return the weight of each batch in the running statistics} */
     public double momentum() {
         return momentum;
     }

@@ -12,7 +12,13 @@ import java.util.List;
 public final class Clip {
     private Clip() {}
 
-    /** {@code clamp(g, -c, c)} elementwise. */
+    /**
+     * {@code clamp(g, -c, c)} elementwise.
+     *
+     * @param grads the gradients; null entries are kept as null; not modified
+     * @param c     the bound, &gt; 0
+     * @return a new list of new tensors
+     */
     public static List<Tensor> byValue(List<Tensor> grads, double c) {
         if (!(c > 0)) throw new IllegalArgumentException("clip: value must be positive, got " + c);
         double[][] d = copy(grads);
@@ -23,6 +29,10 @@ public final class Clip {
     /**
      * {@code g · min(1, maxNorm / ||g||)} with {@code ||g|| = √(Σ over all tensors and elements g²)}: one
      * factor for all gradients, so the update keeps its direction.
+     *
+     * @param grads   the gradients; null entries are kept as null; not modified
+     * @param maxNorm the largest global norm, &gt; 0
+     * @return a new list of new tensors
      */
     public static List<Tensor> byGlobalNorm(List<Tensor> grads, double maxNorm) {
         if (!(maxNorm > 0)) throw new IllegalArgumentException("clip: norm must be positive, got " + maxNorm);
@@ -31,7 +41,12 @@ public final class Clip {
         return wrap(grads, d);
     }
 
-    /** The global Euclidean norm of all the gradients together. */
+    /**
+     * The global Euclidean norm of all the gradients together.
+     *
+     * @param grads the gradients; null entries count as zero
+     * @return {@code √(Σ g²)} over every element of every tensor, computed without overflow or underflow
+     */
     public static double globalNorm(List<Tensor> grads) {
         double[][] d = new double[grads.size()][];
         for (int i = 0; i < d.length; i++) d[i] = grads.get(i) == null ? null : grads.get(i).data();

@@ -40,14 +40,26 @@ public final class Dataset {
         this.width = width;
     }
 
-    /** Inputs {@code x} of shape {@code [n, features]} with class labels (one per row). */
+    /**
+     * Inputs {@code x} of shape {@code [n, features]} with class labels (one per row).
+     *
+     * @param x      the inputs {@code [n, features]}; copied
+     * @param labels one class label per row; copied
+     * @return a new dataset with labels and no targets
+     */
     public static Dataset of(Tensor x, int[] labels) {
         checkX(x);
         checkLabels(labels, x.dim(0));
         return new Dataset(x.dim(0), x.dim(1), x.toArray(), null, 0, labels.clone(), null, 0);
     }
 
-    /** Inputs {@code x} of shape {@code [n, features]} with targets of shape {@code [n, k]}. */
+    /**
+     * Inputs {@code x} of shape {@code [n, features]} with targets of shape {@code [n, k]}.
+     *
+     * @param x       the inputs {@code [n, features]}; copied
+     * @param targets the targets {@code [n, k]}; copied
+     * @return a new dataset with targets and no labels
+     */
     public static Dataset of(Tensor x, Tensor targets) {
         checkX(x);
         checkTargets(targets, x.dim(0));
@@ -57,6 +69,12 @@ public final class Dataset {
     /**
      * Unsigned byte inputs, {@code value = (bytes[i] & 0xff) * scale}, {@code n = pixels.length / features}
      * rows, with class labels. The array is taken over, not copied.
+     *
+     * @param pixels   the inputs, row after row, {@code features} bytes each; kept, not copied
+     * @param features the number of bytes per row, &gt; 0, dividing {@code pixels.length}
+     * @param scale    the factor from an unsigned byte to an input value, e.g. 1/255
+     * @param labels   one class label per row; copied
+     * @return a new dataset with labels and no targets; rows are converted to doubles batch by batch
      */
     public static Dataset ofBytes(byte[] pixels, int features, double scale, int[] labels) {
         if (features <= 0 || pixels.length % features != 0) {
@@ -83,13 +101,25 @@ public final class Dataset {
         }
     }
 
-    /** The same examples with targets of shape {@code [n, k]} (labels kept). */
+    /**
+     * The same examples with targets of shape {@code [n, k]} (labels kept).
+     *
+     * @param t the targets {@code [n, k]}; copied
+     * @return a new dataset sharing this one's inputs and labels
+     */
     public Dataset withTargets(Tensor t) {
         checkTargets(t, n);
         return new Dataset(n, features, x, bytes, byteScale, labels, t.toArray(), t.dim(1));
     }
 
-    /** The same examples with the targets {@code codebook[label]}: one-hot rows, binary codes, ... */
+    /**
+     * The same examples with the targets {@code codebook[label]}: one-hot rows, binary codes, ...
+     *
+     * @param codebook one codeword per class, all of one length k; row {@code codebook[label]} is copied
+     * @return a new dataset sharing this one's inputs and labels, with targets {@code [n, k]}
+     * @throws IllegalStateException when the rows have no labels
+     * @throws IndexOutOfBoundsException when a label has no codeword
+     */
     public Dataset withTargets(double[][] codebook) {
         if (labels == null) throw new IllegalStateException("dataset: targets from a codebook need labels");
         int k = codebook[0].length;
@@ -106,7 +136,12 @@ public final class Dataset {
         return new Dataset(n, features, x, bytes, byteScale, labels, t, k);
     }
 
-    /** The one-hot codebook for {@code classes} classes: row c is e_c. */
+    /**
+     * The one-hot codebook for {@code classes} classes: row c is e_c.
+     *
+     * @param classes the number of classes
+     * @return a new {@code classes × classes} identity, as rows
+     */
     public static double[][] oneHot(int classes) {
         double[][] c = new double[classes][classes];
         for (int i = 0; i < classes; i++) c[i][i] = 1;
@@ -114,8 +149,12 @@ public final class Dataset {
     }
 
     /**
-     * The binary codebook of sheet 000, Q2: class c as its {@code bits}-bit binary numeral, most significant
-     * bit first (with 4 bits, 0 is 0000, 1 is 0001, 9 is 1001).
+     * The binary codebook: class c as its {@code bits}-bit binary numeral, most significant bit first (with 4
+     * bits, 0 is 0000, 1 is 0001, 9 is 1001).
+     *
+     * @param classes the number of classes, at most {@code 2^bits}
+     * @param bits    the length of a codeword
+     * @return a new {@code classes × bits} array of 0s and 1s
      */
     public static double[][] binaryCode(int classes, int bits) {
         if (classes > (1 << bits)) {
@@ -128,7 +167,12 @@ public final class Dataset {
         return c;
     }
 
-    /** The rows at {@code indices}, in that order. */
+    /**
+     * The rows at {@code indices}, in that order.
+     *
+     * @param indices row numbers, each in {@code [0, n)}; rows may repeat
+     * @return a new dataset with copies of those rows (inputs, labels and targets)
+     */
     public Dataset subset(int[] indices) {
         double[] nx = null;
         byte[] nb = null;
@@ -159,7 +203,12 @@ public final class Dataset {
         return new Dataset(indices.length, features, nx, nb, byteScale, nl, nt, width);
     }
 
-    /** The first {@code count} rows. */
+    /**
+     * The first {@code count} rows.
+     *
+     * @param count the number of rows, in {@code [0, n]}
+     * @return a new dataset with copies of those rows
+     */
     public Dataset head(int count) {
         if (count < 0 || count > n) throw new IndexOutOfBoundsException("dataset: head(" + count + ") of " + n + " rows");
         return subset(range(0, count));
@@ -168,6 +217,10 @@ public final class Dataset {
     /**
      * A random split into two parts of {@code firstSize} and {@code n - firstSize} rows (a training set and
      * a validation set, say), drawn with a generator seeded by {@code seed}.
+     *
+     * @param firstSize the size of the first part, in {@code [0, n]}
+     * @param seed      the seed of the permutation; the same seed gives the same split
+     * @return two new datasets, the first of {@code firstSize} rows, the second of the rest
      */
     public Dataset[] split(int firstSize, long seed) {
         if (firstSize < 0 || firstSize > n) {
@@ -177,7 +230,13 @@ public final class Dataset {
         return new Dataset[] {subset(Arrays.copyOfRange(p, 0, firstSize)), subset(Arrays.copyOfRange(p, firstSize, n))};
     }
 
-    /** A batch of the rows at {@code indices}. */
+    /**
+     * A batch of the rows at {@code indices}.
+     *
+     * @param indices row numbers, each in {@code [0, n)}; rows may repeat
+     * @return a new batch: inputs {@code [indices.length, features]} as doubles, the labels and targets of
+     *     those rows (or null), and a copy of indices
+     */
     public Batch batch(int[] indices) {
         double[] bx = Allocation.doubles("dataset", "a batch of " + indices.length + " rows",
                 (long) indices.length * features);
@@ -205,7 +264,11 @@ public final class Dataset {
         return new Batch(Tensor.wrap(bx, indices.length, features), bl, bt, indices.clone());
     }
 
-    /** The whole dataset as one batch, in order. */
+    /**
+     * The whole dataset as one batch, in order.
+     *
+     * @return a new batch of all n rows
+     */
     public Batch all() {
         return batch(range(0, n));
     }
@@ -213,6 +276,11 @@ public final class Dataset {
     /**
      * Mini-batches of {@code batchSize} rows (the last one smaller if n is not a multiple) in an order
      * drawn from {@code rng}; each call draws a new permutation. A null rng keeps the stored order.
+     *
+     * @param batchSize the number of rows per batch, &gt; 0
+     * @param rng       the generator of the order, advanced {@code n − 1} times at the start of each iteration;
+     *     null for the stored order
+     * @return an iterable that can be iterated many times, each time over new batches
      */
     public Iterable<Batch> batches(int batchSize, Random rng) {
         if (batchSize <= 0) throw new IllegalArgumentException("dataset: batch size must be positive, got " + batchSize);
@@ -238,12 +306,23 @@ public final class Dataset {
         };
     }
 
-    /** The number of mini-batches of the given size: {@code ⌈n / batchSize⌉}. */
+    /**
+     * The number of mini-batches of the given size: {@code ⌈n / batchSize⌉}.
+     *
+     * @param batchSize the number of rows per batch, &gt; 0
+     * @return the number of batches {@link #batches} gives
+     */
     public int batchCount(int batchSize) {
         return (n + batchSize - 1) / batchSize;
     }
 
-    /** A uniformly random permutation of {@code 0..n-1} (Fisher–Yates). */
+    /**
+     * A uniformly random permutation of {@code 0..n-1} (Fisher–Yates).
+     *
+     * @param n   the length, ≥ 0
+     * @param rng the generator, advanced {@code n − 1} times
+     * @return a new array holding each of {@code 0..n-1} once
+     */
     public static int[] permutation(int n, Random rng) {
         int[] p = range(0, n);
         for (int i = n - 1; i > 0; i--) {
@@ -266,43 +345,48 @@ public final class Dataset {
         return i;
     }
 
-    /** The number of examples. */
+    /** {@return the number of examples n} */
     public int size() {
         return n;
     }
 
-    /** The number of input features per example. */
+    /** {@return the number of input features per example} */
     public int features() {
         return features;
     }
 
-    /** The class labels (a copy), or null. */
+    /** {@return a copy of the class labels, or null when the rows have none} */
     public int[] labels() {
         return labels == null ? null : labels.clone();
     }
 
-    /** The label of row i. */
+    /**
+     * {@return the label of row i}
+     *
+     * @param i the row, in {@code [0, n)}
+     * @throws IllegalStateException when the rows have no labels
+     */
     public int label(int i) {
         if (labels == null) throw new IllegalStateException("dataset: no labels");
         return labels[row(i)];
     }
 
-    /** Whether the rows have labels. */
+    /** {@return whether the rows have labels} */
     public boolean hasLabels() {
         return labels != null;
     }
 
-    /** Whether the rows have targets. */
+    /** {@return whether the rows have targets} */
     public boolean hasTargets() {
         return targets != null;
     }
 
-    /** The width k of the targets (0 without targets). */
+    /** {@return the width k of the targets} 0 without targets. */
     public int targetWidth() {
         return width;
     }
 
-    /** The inputs as a tensor {@code [n, features]} (a copy). */
+    /** {@return a copy of the inputs as a tensor {@code [n, features]}} */
     public Tensor inputs() {
         return all().x();
     }

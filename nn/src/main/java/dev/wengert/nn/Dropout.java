@@ -33,7 +33,12 @@ public final class Dropout extends Module implements Layer {
         this.rng = rng;
     }
 
-    /** Dropout with its own generator seeded by {@code seed}. */
+    /**
+     * Dropout with its own generator seeded by {@code seed}.
+     *
+     * @param p    the probability of dropping a unit, in [0, 1)
+     * @param seed the seed of a new {@link Random}
+     */
     public Dropout(double p, long seed) {
         this(p, new Random(seed));
     }
@@ -50,6 +55,10 @@ public final class Dropout extends Module implements Layer {
     /**
      * {@code x ⊙ mask} in training mode and {@code x} in evaluation mode, with a mask the caller chose (of
      * x's shape, entries 0 or {@code 1/(1-p)} if it is to mean dropout).
+     *
+     * @param x    the input
+     * @param mask the mask, of x's shape; read as a constant
+     * @return {@code x ⊙ mask} (a new tensor) in training mode, x itself in evaluation mode
      */
     public Tensor forward(Tensor x, Tensor mask) {
         if (x == null) throw new NullPointerException("dropout: the input is null");
@@ -61,7 +70,12 @@ public final class Dropout extends Module implements Layer {
         return isTraining() ? Ops.mul(x, mask) : x;
     }
 
-    /** A fresh mask of the given shape: each entry {@code 1/(1-p)} with probability {@code 1-p}, else 0. */
+    /**
+     * A fresh mask of the given shape: each entry {@code 1/(1-p)} with probability {@code 1-p}, else 0.
+     *
+     * @param shape the mask's sizes
+     * @return a new untracked tensor; draws one {@code nextDouble()} per entry from this layer's generator
+     */
     public Tensor sampleMask(int... shape) {
         double keep = 1 - p;
         double scale = 1 / keep;
@@ -71,12 +85,14 @@ public final class Dropout extends Module implements Layer {
         return Tensor.wrap(m, shape);
     }
 
-    /** The mask of the last training forward pass, or null. */
+    /**
+     * {@return the mask of the last training forward pass, or null} Null before the first one and when p = 0.
+     */
     public Tensor lastMask() {
         return lastMask;
     }
 
-    /** The drop probability. */
+    /** {@return the drop probability p} */
     public double p() {
         return p;
     }

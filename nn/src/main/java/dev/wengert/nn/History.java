@@ -23,52 +23,55 @@ public final class History {
 
     History() {}
 
-    /** Training loss per epoch. */
+    /** {@return the training loss per epoch} An unmodifiable view, averaged over the epoch's mini-batches. */
     public List<Double> trainLoss() {
         return Collections.unmodifiableList(trainLoss);
     }
 
-    /** Training accuracy per epoch (NaN when the data have no labels). */
+    /**
+     * {@return the training accuracy per epoch} An unmodifiable view; NaN entries when the data have no
+     * labels.
+     */
     public List<Double> trainAccuracy() {
         return Collections.unmodifiableList(trainAccuracy);
     }
 
-    /** Validation loss per epoch (empty without a validation set). */
+    /** {@return the validation loss per epoch} An unmodifiable view; empty without a validation set. */
     public List<Double> validationLoss() {
         return Collections.unmodifiableList(validationLoss);
     }
 
-    /** Validation accuracy per epoch (empty without a validation set). */
+    /** {@return the validation accuracy per epoch} An unmodifiable view; empty without a validation set. */
     public List<Double> validationAccuracy() {
         return Collections.unmodifiableList(validationAccuracy);
     }
 
-    /** The learning rate of each epoch. */
+    /** {@return the learning rate of each epoch} An unmodifiable view. */
     public List<Double> learningRate() {
         return Collections.unmodifiableList(learningRate);
     }
 
-    /** The number of epochs run. */
+    /** {@return the number of epochs run} */
     public int epochs() {
         return trainLoss.size();
     }
 
-    /** The epoch (0-based) with the best validation figure, or -1 without validation. */
+    /** {@return the epoch (0-based) with the best validation figure, or -1 without validation} */
     public int bestEpoch() {
         return bestEpoch;
     }
 
-    /** Whether early stopping ended the run before the last epoch. */
+    /** {@return whether early stopping ended the run before the last epoch} */
     public boolean stoppedEarly() {
         return stoppedEarly;
     }
 
-    /** Whether the parameters of the best epoch were restored at the end. */
+    /** {@return whether the parameters of the best epoch were restored at the end} */
     public boolean restoredBest() {
         return restored;
     }
 
-    /** Wall-clock seconds of the whole run. */
+    /** {@return the wall-clock seconds of the whole run} */
     public double seconds() {
         return seconds;
     }
@@ -77,6 +80,8 @@ public final class History {
      * Writes {@code <name>-loss.png} and {@code <name>-accuracy.png} into {@code dir} (created if needed):
      * training and validation curves against the epoch.
      *
+     * @param dir  the folder to write into
+     * @param name the prefix of the file names and the plots' title
      * @return the files written
      */
     public List<Path> plot(Path dir, String name) {

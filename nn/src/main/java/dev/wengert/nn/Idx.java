@@ -26,7 +26,14 @@ public record Idx(int[] dims, byte[] data) {
     /** The type code of unsigned bytes. */
     public static final int UBYTE = 0x08;
 
-    /** Reads an IDX file, raw or gzip-compressed. */
+    /**
+     * Reads an IDX file, raw or gzip-compressed.
+     *
+     * @param file the file's path
+     * @return the sizes and elements
+     * @throws java.io.UncheckedIOException when the file cannot be read
+     * @throws IllegalArgumentException when the file is malformed, naming it and the fault
+     */
     public static Idx read(Path file) {
         byte[] raw;
         try {
@@ -47,7 +54,14 @@ public record Idx(int[] dims, byte[] data) {
         return parse(raw, file.toString());
     }
 
-    /** Parses the bytes of an (uncompressed) IDX file; {@code source} names it in error messages. */
+    /**
+     * Parses the bytes of an (uncompressed) IDX file; {@code source} names it in error messages.
+     *
+     * @param raw    the file's bytes; not kept (the elements are copied)
+     * @param source the file's name for the messages
+     * @return the sizes and elements
+     * @throws IllegalArgumentException when the bytes are malformed, naming source and the fault
+     */
     public static Idx parse(byte[] raw, String source) {
         if (raw.length < 4) {
             throw new IllegalArgumentException("idx: " + source + " is truncated: " + raw.length
@@ -93,6 +107,10 @@ public record Idx(int[] dims, byte[] data) {
     /**
      * The bytes of an IDX file of unsigned bytes with the given sizes and elements (for writing test
      * fixtures and small datasets).
+     *
+     * @param dims the sizes, each &gt; 0, whose product is {@code data.length}
+     * @param data the elements, row-major
+     * @return a new array: the header, then a copy of data
      */
     public static byte[] encode(int[] dims, byte[] data) {
         byte[] out = new byte[4 + 4 * dims.length + data.length];

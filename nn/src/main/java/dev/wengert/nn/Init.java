@@ -8,22 +8,39 @@ import java.util.Random;
  * caller's seeded {@link Random}, so runs are reproducible.
  */
 public abstract class Init {
-    /** A weight matrix of shape {@code [fanIn, fanOut]}. */
+    /** For subclasses; the static factories give the usual initialisers. */
+    protected Init() {}
+
+    /**
+     * A weight matrix of shape {@code [fanIn, fanOut]}.
+     *
+     * @param rng    the generator to draw from
+     * @param fanIn  the number of inputs, &gt; 0
+     * @param fanOut the number of outputs, &gt; 0
+     * @return a new tensor {@code [fanIn, fanOut]}
+     */
     public abstract Tensor weight(Random rng, int fanIn, int fanOut);
 
-    /** The initial value of every bias (0 unless the initialiser says otherwise). */
+    /** {@return the initial value of every bias} 0 unless the initialiser says otherwise. */
     public double bias() {
         return 0.0;
     }
 
-    /** N(0, 1/fanIn): the notes' recommendation (lecture 002), keeping pre-activations at unit variance. */
+    /**
+     * N(0, 1/fanIn), keeping pre-activations at unit variance for unit-variance inputs.
+     *
+     * @return the initialiser, with zero biases
+     */
     public static Init normalFanIn() {
         return normalFanIn(0.0);
     }
 
     /**
-     * N(0, 1/fanIn) weights with every bias set to {@code bias}: the notes' advice for rectified linear units
-     * is these weights and a small positive bias (such as 0.01), so that most units start active.
+     * N(0, 1/fanIn) weights with every bias set to {@code bias}: for rectified linear units, a small positive
+     * bias (such as 0.01) makes most units start active.
+     *
+     * @param bias the initial value of every bias, finite
+     * @return the initialiser
      */
     public static Init normalFanIn(double bias) {
         finite("normalFanIn bias", bias);
@@ -42,7 +59,11 @@ public abstract class Init {
 
     /**
      * Every weight {@code w} and every bias {@code b}: no randomness, so all units of a layer stay identical
-     * in training (the symmetry the notes warn about). For tests and demonstrations.
+     * in training (the symmetry random initialisation breaks). For tests and demonstrations.
+     *
+     * @param w the value of every weight, finite
+     * @param b the value of every bias, finite
+     * @return the initialiser; it draws nothing from the generator
      */
     public static Init constant(double w, double b) {
         finite("constant weight", w);
@@ -60,7 +81,11 @@ public abstract class Init {
         };
     }
 
-    /** Glorot (Xavier) uniform: U(−a, a) with a = √(6 / (fanIn + fanOut)). */
+    /**
+     * Glorot (Xavier) uniform: U(−a, a) with a = √(6 / (fanIn + fanOut)).
+     *
+     * @return the initialiser, with zero biases
+     */
     public static Init glorot() {
         return new Init() {
             @Override
@@ -71,12 +96,21 @@ public abstract class Init {
         };
     }
 
-    /** He: N(0, 2/fanIn), for ReLU layers. */
+    /**
+     * He: N(0, 2/fanIn), for ReLU layers.
+     *
+     * @return the initialiser, with zero biases
+     */
     public static Init he() {
         return he(0.0);
     }
 
-    /** He with every bias set to {@code bias}: a small positive bias keeps ReLU units active at the start (the notes). */
+    /**
+     * He with every bias set to {@code bias}: a small positive bias keeps ReLU units active at the start.
+     *
+     * @param bias the initial value of every bias, finite
+     * @return the initialiser
+     */
     public static Init he(double bias) {
         finite("he bias", bias);
         return new Init() {

@@ -11,7 +11,7 @@ import java.util.Random;
  * A fully connected layer: {@code y = x Wᵀ + b} for a batch x of shape {@code [batch, in]}, with
  * {@code weight} W of shape {@code [out, in]} and {@code bias} b of shape {@code [out]} (broadcast over
  * the batch). This is PyTorch's {@code nn.Linear} layout, so its checkpoints load as they are and files
- * Wengert writes load in PyTorch: row i of W holds output unit i's weights, as in the notes' {@code z = W x + b}.
+ * Wengert writes load in PyTorch: row i of W holds output unit i's weights, as in {@code z = W x + b}.
  * The product with Wᵀ is computed without copying W (a transposed operand of the matrix product).
  */
 public final class Linear extends Module implements Layer {
@@ -20,12 +20,25 @@ public final class Linear extends Module implements Layer {
     private final Tensor weight;
     private final Tensor bias;
 
-    /** Weights from N(0, 1/in), the notes' initialisation, and zero biases. */
+    /**
+     * Weights from N(0, 1/in) and zero biases.
+     *
+     * @param in  the input size, &gt; 0
+     * @param out the output size, &gt; 0
+     * @param rng the generator the weights are drawn from
+     */
     public Linear(int in, int out, Random rng) {
         this(in, out, Init.normalFanIn(), rng);
     }
 
-    /** Weights from {@code init}, zero biases (or {@link Init#bias} of the initialiser). */
+    /**
+     * Weights from {@code init}, zero biases (or {@link Init#bias} of the initialiser).
+     *
+     * @param in   the input size, &gt; 0
+     * @param out  the output size, &gt; 0
+     * @param init the initialiser; it draws an {@code [in, out]} matrix, stored transposed
+     * @param rng  the generator the weights are drawn from
+     */
     public Linear(int in, int out, Init init, Random rng) {
         if (in <= 0 || out <= 0) throw new IllegalArgumentException("linear: sizes must be positive, got " + in + " -> " + out);
         if (init == null) throw new NullPointerException("linear: init is null");
@@ -63,22 +76,25 @@ public final class Linear extends Module implements Layer {
         }
     }
 
-    /** The weight matrix W, shape {@code [out, in]} (PyTorch's layout). */
+    /**
+     * {@return the weight matrix W, shape {@code [out, in]}} PyTorch's layout; the parameter itself, not a
+     * copy.
+     */
     public Tensor weight() {
         return weight;
     }
 
-    /** The bias b, shape {@code [out]}. */
+    /** {@return the bias b, shape {@code [out]}} The parameter itself, not a copy. */
     public Tensor bias() {
         return bias;
     }
 
-    /** The input size. */
+    /** {@return the input size} */
     public int inFeatures() {
         return in;
     }
 
-    /** The output size. */
+    /** {@return the output size} */
     public int outFeatures() {
         return out;
     }

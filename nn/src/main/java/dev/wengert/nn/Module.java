@@ -23,7 +23,16 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
-    /** Registers {@code value} as a trainable parameter named {@code name}; marks it as requiring gradients. */
+    /** An empty module in training mode: no parameters, buffers or sub-modules until the subclass adds them. */
+    protected Module() {}
+
+    /**
+     * Registers {@code value} as a trainable parameter named {@code name}; marks it as requiring gradients.
+     *
+     * @param name  the name, non-empty, without '.', not yet taken in this module
+     * @param value the parameter, a leaf; kept (not copied) and marked with {@link Tensor#requiresGrad()}
+     * @return value, for assignment to a field
+     */
     protected final Tensor addParameter(String name, Tensor value) {
         checkName(name);
         value.requiresGrad();
@@ -31,14 +40,27 @@ public abstract class Module {
         return value;
     }
 
-    /** Registers state that is saved with the parameters but not trained. */
+    /**
+     * Registers state that is saved with the parameters but not trained.
+     *
+     * @param name  the name, non-empty, without '.', not yet taken in this module
+     * @param value the buffer; kept, not copied
+     * @return value, for assignment to a field
+     */
     protected final Tensor addBuffer(String name, Tensor value) {
         checkName(name);
         buffers.put(name, value);
         return value;
     }
 
-    /** Registers a sub-module under {@code name}. */
+    /**
+     * Registers a sub-module under {@code name}.
+     *
+     * @param <M>    the sub-module's type
+     * @param name   the name, non-empty, without '.', not yet taken in this module
+     * @param module the sub-module; its names are prefixed with {@code name.}
+     * @return module, for assignment to a field
+     */
     protected final <M extends Module> M addModule(String name, M module) {
         checkName(name);
         children.put(name, module);
@@ -54,14 +76,20 @@ public abstract class Module {
         }
     }
 
-    /** All parameters, by hierarchical name, in registration order. */
+    /**
+     * {@return all parameters, by hierarchical name, in registration order} An unmodifiable map of the
+     * parameters themselves (not copies); sub-modules' follow this module's own.
+     */
     public final Map<String, Tensor> namedParameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         collect("", out, false);
         return Collections.unmodifiableMap(out);
     }
 
-    /** All parameters and buffers, by hierarchical name: what saving a model writes. */
+    /**
+     * {@return all parameters and buffers, by hierarchical name: what saving a model writes} An unmodifiable
+     * map of the tensors themselves (not copies).
+     */
     public final Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         collect("", out, true);
@@ -78,12 +106,12 @@ public abstract class Module {
         }
     }
 
-    /** All parameters in registration order. */
+    /** {@return all parameters in registration order} A new list of the parameters themselves. */
     public final List<Tensor> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** The total number of trainable scalars. */
+    /** {@return the total number of trainable scalars} */
     public final long parameterCount() {
         long n = 0;
         for (Tensor p : namedParameters().values()) n += p.size();
@@ -95,19 +123,28 @@ public abstract class Module {
         for (Tensor p : namedParameters().values()) p.zeroGrad();
     }
 
-    /** Sets training ({@code true}) or evaluation mode for this module and all sub-modules; returns this. */
+    /**
+     * Sets training ({@code true}) or evaluation mode for this module and all sub-modules; returns this.
+     *
+     * @param on true for training, false for evaluation
+     * @return this module
+     */
     public Module train(boolean on) {
         training = on;
         for (Module m : children.values()) m.train(on);
         return this;
     }
 
-    /** Evaluation mode: {@code train(false)}. */
+    /**
+     * Evaluation mode: {@code train(false)}.
+     *
+     * @return this module
+     */
     public Module eval() {
         return train(false);
     }
 
-    /** Whether this module is in training mode. */
+    /** {@return whether this module is in training mode} */
     public final boolean isTraining() {
         return training;
     }
@@ -116,6 +153,8 @@ public abstract class Module {
      * Copies values into this module's parameters and buffers by name, in place (the tensors stay the
      * same objects, so optimisers holding them keep working).
      *
+     * @param values a tensor for every name of {@link #state()} and no other, each of the matching shape;
+     *     only read
      * @throws IllegalArgumentException naming every missing or unexpected name
      * @throws ShapeException           naming the tensor whose shape differs
      */

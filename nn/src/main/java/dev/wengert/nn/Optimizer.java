@@ -11,8 +11,7 @@ import java.util.List;
  * takes them explicitly (from {@code Tape.gradient}, or from forward-mode RTRL). Parameters without a
  * gradient are left alone.
  *
- * <p>Clipping (lecture 002, 3.3: "if the gradient has large magnitude, it is clipped"), applied to a
- * copy of the gradients before the update, never to the caller's tensors: first
+ * <p>Clipping, applied to a copy of the gradients before the update, never to the caller's tensors: first
  * {@link #clipByValue(double) by value}, {@code g ← clamp(g, -c, c)} per element, then
  * {@link #clipByGlobalNorm(double) by global norm}, {@code g ← g · min(1, c / ||g||)} with
  * {@code ||g||} the Euclidean norm of all gradients together (so the direction is kept).
@@ -65,7 +64,11 @@ public abstract class Optimizer {
         apply(g);
     }
 
-    /** One update from explicit gradients, one per parameter in order (null skips a parameter). */
+    /**
+     * One update from explicit gradients, one per parameter in order (null skips a parameter).
+     *
+     * @param grads one gradient per parameter, of its shape, or null; only read
+     */
     public void step(List<Tensor> grads) {
         if (grads == null) throw new NullPointerException(name() + ": the gradients list is null");
         if (grads.size() != params.size()) {
@@ -102,7 +105,13 @@ public abstract class Optimizer {
     /** Called once per step before the updates (Adam counts steps here). */
     protected void beginStep() {}
 
-    /** Updates parameter {@code i}'s values {@code w} in place from its gradient {@code g} (do not modify g). */
+    /**
+     * Updates parameter {@code i}'s values {@code w} in place from its gradient {@code g} (do not modify g).
+     *
+     * @param i the parameter's index in {@link #params}
+     * @param w the parameter's values, row-major, to update in place
+     * @param g its gradient, of w's length (clipped already, when clipping is on)
+     */
     protected abstract void update(int i, double[] w, double[] g);
 
     /**
@@ -115,12 +124,17 @@ public abstract class Optimizer {
         for (Tensor p : params) p.recycleGrad();
     }
 
-    /** The current learning rate. */
+    /** {@return the current learning rate η} */
     public double learningRate() {
         return learningRate;
     }
 
-    /** Sets the learning rate (schedules call this between steps); 0 is allowed, as at the end of a cosine schedule. */
+    /**
+     * Sets the learning rate (schedules call this between steps); 0 is allowed, as at the end of a cosine
+     * schedule.
+     *
+     * @param lr η, finite and ≥ 0
+     */
     public void setLearningRate(double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException(name() + ": the learning rate must be finite and non-negative, got " + lr);
@@ -128,26 +142,39 @@ public abstract class Optimizer {
         this.learningRate = lr;
     }
 
-    /** Clamps every gradient element to {@code [-c, c]} before each update; returns this. */
+    /**
+     * Clamps every gradient element to {@code [-c, c]} before each update; returns this.
+     *
+     * @param c the bound, &gt; 0
+     * @return this optimiser
+     */
     public Optimizer clipByValue(double c) {
         if (!(c > 0)) throw new IllegalArgumentException(name() + ": the clip value must be positive, got " + c);
         this.clipValue = c;
         return this;
     }
 
-    /** Rescales the gradients so that their global Euclidean norm is at most {@code maxNorm}; returns this. */
+    /**
+     * Rescales the gradients so that their global Euclidean norm is at most {@code maxNorm}; returns this.
+     *
+     * @param maxNorm the largest global norm, &gt; 0
+     * @return this optimiser
+     */
     public Optimizer clipByGlobalNorm(double maxNorm) {
         if (!(maxNorm > 0)) throw new IllegalArgumentException(name() + ": the clip norm must be positive, got " + maxNorm);
         this.clipNorm = maxNorm;
         return this;
     }
 
-    /** The global norm of the gradients of the last step before clipping, when clipping by norm (else NaN). */
+    /**
+     * {@return the global norm of the gradients of the last step, before clipping} NaN unless clipping by
+     * norm (or before the first step).
+     */
     public double lastGradientNorm() {
         return lastNorm;
     }
 
-    /** The parameters this optimiser updates. */
+    /** {@return the parameters this optimiser updates} An unmodifiable list, in the order given. */
     public List<Tensor> parameters() {
         return params;
     }

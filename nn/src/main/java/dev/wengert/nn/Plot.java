@@ -40,12 +40,26 @@ public final class Plot {
         this.yLabel = yLabel;
     }
 
-    /** A new line plot. */
+    /**
+     * A new line plot.
+     *
+     * @param title  the plot's title
+     * @param xLabel the x axis's title
+     * @param yLabel the y axis's title
+     * @return a plot with no series, linear axes, lines only, 800 × 500 pixels
+     */
     public static Plot lines(String title, String xLabel, String yLabel) {
         return new Plot(title, xLabel, yLabel);
     }
 
-    /** Adds a named series of points (x[i], y[i]). */
+    /**
+     * Adds a named series of points (x[i], y[i]).
+     *
+     * @param name the series' name in the legend, unique in this plot
+     * @param x    the x values; copied
+     * @param y    the y values, as many as x; copied
+     * @return this plot
+     */
     public Plot series(String name, double[] x, double[] y) {
         if (x.length != y.length) {
             throw new IllegalArgumentException("plot: series '" + name + "' has " + x.length + " x values and "
@@ -56,14 +70,24 @@ public final class Plot {
         return this;
     }
 
-    /** Adds a series with x = 1, 2, ..., n. */
+    /**
+     * Adds a series with x = 1, 2, ..., n.
+     *
+     * @param name the series' name in the legend, unique in this plot
+     * @param y    the y values; copied
+     * @return this plot
+     */
     public Plot series(String name, double[] y) {
         double[] x = new double[y.length];
         for (int i = 0; i < x.length; i++) x[i] = i + 1;
         return series(name, x, y);
     }
 
-    /** Logarithmic axes (for scaling curves); points must then be positive. */
+    /**
+     * Logarithmic axes (for scaling curves), and markers on the points; points must then be positive.
+     *
+     * @return this plot
+     */
     public Plot logLog() {
         this.logX = true;
         this.logY = true;
@@ -71,19 +95,33 @@ public final class Plot {
         return this;
     }
 
-    /** A logarithmic y axis only. */
+    /**
+     * A logarithmic y axis only.
+     *
+     * @return this plot
+     */
     public Plot logY() {
         this.logY = true;
         return this;
     }
 
-    /** Marks each point (default: lines only). */
+    /**
+     * Marks each point (default: lines only).
+     *
+     * @return this plot
+     */
     public Plot markers() {
         this.markers = true;
         return this;
     }
 
-    /** The image size in pixels (default 800 × 500). */
+    /**
+     * The image size in pixels (default 800 × 500).
+     *
+     * @param width  the width in pixels
+     * @param height the height in pixels
+     * @return this plot
+     */
     public Plot size(int width, int height) {
         this.width = width;
         this.height = height;
@@ -94,6 +132,7 @@ public final class Plot {
      * Writes the PNG to {@code file} (a {@code .png} suffix is added if missing), creating parent
      * folders; written to a temporary file first and then moved, so a reader never sees half a file.
      *
+     * @param file the destination
      * @return the path written
      */
     public Path save(Path file) {

@@ -60,12 +60,21 @@ public final class SafeTensors {
     public static final class FormatException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
-        /** An exception naming the file and the problem. */
+        /**
+         * An exception naming the file and the problem.
+         *
+         * @param message the file and the problem
+         */
         public FormatException(String message) {
             super(message);
         }
 
-        /** An exception naming the file and the problem, with its cause. */
+        /**
+         * An exception naming the file and the problem, with its cause.
+         *
+         * @param message the file and the problem
+         * @param cause   the failure behind it
+         */
         public FormatException(String message, Throwable cause) {
             super(message, cause);
         }
@@ -76,7 +85,12 @@ public final class SafeTensors {
 
     // ---------------------------------------------------------------- writing
 
-    /** Saves a module's {@link Module#state() parameters and buffers}, with metadata naming the library. */
+    /**
+     * Saves a module's {@link Module#state() parameters and buffers}, with metadata naming the library.
+     *
+     * @param file   the destination; its folder is created if needed
+     * @param module the module whose {@link Module#state()} is written, in F64
+     */
     public static void save(Path file, Module module) {
         save(file, module.state(), Map.of("library", "wengert"));
     }
@@ -86,18 +100,34 @@ public final class SafeTensors {
      * value rounded to nearest (ties to even) through float32 as PyTorch's {@code .to(dtype)} does, for
      * checkpoints of the size and type other tools expect.
      *
+     * @param file   the destination; its folder is created if needed
+     * @param module the module whose {@link Module#state()} is written
+     * @param dtype  "F64", "F32", "F16" or "BF16"
      * @throws IllegalArgumentException if the dtype is not one of these
      */
     public static void save(Path file, Module module, String dtype) {
         save(file, module.state(), Map.of("library", "wengert"), dtype);
     }
 
-    /** Saves named tensors and string metadata (may be empty) to {@code file}, atomically, in F64. */
+    /**
+     * Saves named tensors and string metadata (may be empty) to {@code file}, atomically, in F64.
+     *
+     * @param file     the destination; its folder is created if needed
+     * @param tensors  the tensors by name, written in the map's order
+     * @param metadata string pairs for the header's {@code __metadata__}; may be empty
+     */
     public static void save(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
         save(file, tensors, metadata, DTYPE);
     }
 
-    /** {@link #save(Path, Map, Map)} in {@code dtype} (see {@link #save(Path, Module, String)}). */
+    /**
+     * {@link #save(Path, Map, Map)} in {@code dtype} (see {@link #save(Path, Module, String)}).
+     *
+     * @param file     the destination; its folder is created if needed
+     * @param tensors  the tensors by name, written in the map's order
+     * @param metadata string pairs for the header's {@code __metadata__}; may be empty
+     * @param dtype    "F64", "F32", "F16" or "BF16"
+     */
     public static void save(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, String dtype) {
         byte[] bytes = encode(tensors, metadata, dtype);
         Path target = file.toAbsolutePath();
@@ -136,12 +166,25 @@ public final class SafeTensors {
         }
     }
 
-    /** The bytes of a safetensors file holding {@code tensors} and {@code metadata}. */
+    /**
+     * The bytes of a safetensors file holding {@code tensors} and {@code metadata}.
+     *
+     * @param tensors  the tensors by name, written in the map's order
+     * @param metadata string pairs for the header's {@code __metadata__}; may be empty
+     * @return a new array: the header length, the header and the F64 data
+     */
     public static byte[] encode(Map<String, Tensor> tensors, Map<String, String> metadata) {
         return encode(tensors, metadata, DTYPE);
     }
 
-    /** {@link #encode(Map, Map)} with the values in {@code dtype} (F64, F32, F16 or BF16). */
+    /**
+     * {@link #encode(Map, Map)} with the values in {@code dtype} (F64, F32, F16 or BF16).
+     *
+     * @param tensors  the tensors by name, written in the map's order
+     * @param metadata string pairs for the header's {@code __metadata__}; may be empty
+     * @param dtype    "F64", "F32", "F16" or "BF16"
+     * @return a new array: the header length, the header and the data
+     */
     public static byte[] encode(Map<String, Tensor> tensors, Map<String, String> metadata, String dtype) {
         if (dtype == null) throw new NullPointerException("safetensors: the dtype is null");
         int width = bytesPerElement(dtype);
@@ -206,12 +249,23 @@ public final class SafeTensors {
 
     // ---------------------------------------------------------------- reading
 
-    /** The tensors of {@code file}, by name, in the order of their data. */
+    /**
+     * The tensors of {@code file}, by name, in the order of their data.
+     *
+     * @param file the file to read
+     * @return new tensors (float64, whatever the file's dtype), by name
+     */
     public static Map<String, Tensor> load(Path file) {
         return read(file).tensors();
     }
 
-    /** The tensors and metadata of {@code file}. */
+    /**
+     * The tensors and metadata of {@code file}.
+     *
+     * @param file the file to read
+     * @return new tensors (float64, whatever the file's dtype) by name, and the metadata (empty when there is
+     *     none)
+     */
     public static Contents read(Path file) {
         byte[] bytes;
         try {
@@ -225,6 +279,8 @@ public final class SafeTensors {
     /**
      * Loads {@code file} into a module's parameters and buffers, in place.
      *
+     * @param file   the file to read
+     * @param module the module; its tensors are updated in place, and only when every name and shape fits
      * @throws FormatException when the file is malformed, or its names or shapes differ from the module's
      */
     public static void load(Path file, Module module) {
@@ -252,7 +308,14 @@ public final class SafeTensors {
         module.load(values);
     }
 
-    /** Parses the bytes of a safetensors file; {@code source} names it in error messages. */
+    /**
+     * Parses the bytes of a safetensors file; {@code source} names it in error messages.
+     *
+     * @param bytes  the file's contents; not kept
+     * @param source the file's name for the messages
+     * @return new tensors (float64) by name, in the order of their data, and the metadata
+     * @throws FormatException when the bytes are malformed, naming source, the tensor and the problem
+     */
     public static Contents decode(byte[] bytes, String source) {
         String where = "safetensors: " + source + ": ";
         if (bytes.length < 8) {

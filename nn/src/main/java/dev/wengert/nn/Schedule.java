@@ -7,16 +7,31 @@ package dev.wengert.nn;
  */
 @FunctionalInterface
 public interface Schedule {
-    /** The learning rate at step {@code t ≥ 0}. */
+    /**
+     * The learning rate at step {@code t ≥ 0}.
+     *
+     * @param t the step, counting from 0
+     * @return η at step t, ≥ 0
+     */
     double rate(int t);
 
-    /** Sets the optimiser's learning rate to {@code rate(t)}. */
+    /**
+     * Sets the optimiser's learning rate to {@code rate(t)}.
+     *
+     * @param optimizer the optimiser whose learning rate is set
+     * @param t         the step, counting from 0
+     */
     default void applyTo(Optimizer optimizer, int t) {
         if (optimizer == null) throw new NullPointerException("schedule: the optimizer is null");
         optimizer.setLearningRate(rate(t));
     }
 
-    /** {@code η₀} at every step. */
+    /**
+     * {@code η₀} at every step.
+     *
+     * @param lr η₀
+     * @return the schedule
+     */
     static Schedule constant(double lr) {
         check(lr, "constant");
         return t -> {
@@ -25,7 +40,14 @@ public interface Schedule {
         };
     }
 
-    /** Step decay: {@code η₀ γ^{⌊t / every⌋}}, the rate multiplied by γ every {@code every} steps. */
+    /**
+     * Step decay: {@code η₀ γ^{⌊t / every⌋}}, the rate multiplied by γ every {@code every} steps.
+     *
+     * @param lr    η₀
+     * @param gamma γ in (0, 1], the factor applied every {@code every} steps
+     * @param every the number of steps between decays, &gt; 0
+     * @return the schedule
+     */
     static Schedule step(double lr, double gamma, int every) {
         check(lr, "step");
         if (!(gamma > 0 && gamma <= 1)) throw new IllegalArgumentException("schedule step: γ must be in (0, 1], got " + gamma);
@@ -39,6 +61,11 @@ public interface Schedule {
     /**
      * Cosine annealing (Loshchilov and Hutter, 2017) from η₀ down to η_min over {@code total} steps:
      * {@code η_min + (η₀ − η_min)(1 + cos(π t / total)) / 2} for {@code t ≤ total}, then η_min.
+     *
+     * @param lr    η₀, the rate at step 0
+     * @param minLr η_min, the rate from step {@code total} on
+     * @param total the length of the annealing in steps, &gt; 0
+     * @return the schedule
      */
     static Schedule cosine(double lr, double minLr, int total) {
         check(lr, "cosine");

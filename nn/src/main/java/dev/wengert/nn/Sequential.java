@@ -17,13 +17,22 @@ import java.util.List;
 public final class Sequential extends Module implements Layer {
     private final List<Layer> layers = new ArrayList<>();
 
-    /** The layers in order (more can be {@link #add added}). */
+    /**
+     * The layers in order (more can be {@link #add added}).
+     *
+     * @param layers the layers, none null
+     */
     public Sequential(Layer... layers) {
         if (layers == null) throw new NullPointerException("sequential: the layers array is null");
         for (Layer l : layers) add(l);
     }
 
-    /** Appends a layer; returns this. */
+    /**
+     * Appends a layer; returns this.
+     *
+     * @param layer the layer, not null; a {@link Module} becomes the sub-module named by its position
+     * @return this sequence
+     */
     public Sequential add(Layer layer) {
         if (layer == null) throw new NullPointerException("sequential: layer " + layers.size() + " is null");
         if (layer instanceof Module) addModule(Integer.toString(layers.size()), (Module) layer);
@@ -48,7 +57,7 @@ public final class Sequential extends Module implements Layer {
         return x;
     }
 
-    /** The layers, in order. */
+    /** {@return the layers, in order} An unmodifiable view. */
     public List<Layer> layers() {
         return Collections.unmodifiableList(layers);
     }

@@ -21,15 +21,24 @@ public final class Sgd extends Optimizer {
     private double weightDecay;
     private final double[][] velocity;
 
-    /** Plain SGD: {@code w ← w - η g}. */
+    /**
+     * Plain SGD: {@code w ← w - η g}.
+     *
+     * @param params       the parameters it updates, in order, none null (the list is copied)
+     * @param learningRate η, finite and &gt; 0
+     */
     public Sgd(List<Tensor> params, double learningRate) {
         this(params, learningRate, 0.0, false, 0.0);
     }
 
     /**
-     * @param momentum    μ in [0, 1)
-     * @param nesterov    Nesterov's look-ahead (needs μ &gt; 0)
-     * @param weightDecay λ ≥ 0, finite
+     * SGD with momentum (heavy-ball or Nesterov's) and weight decay.
+     *
+     * @param params       the parameters it updates, in order, none null (the list is copied)
+     * @param learningRate η, finite and &gt; 0
+     * @param momentum     μ in [0, 1)
+     * @param nesterov     Nesterov's look-ahead (needs μ &gt; 0)
+     * @param weightDecay  λ ≥ 0, finite
      * @throws IllegalArgumentException naming the hyperparameter and its value when one is out of range
      */
     public Sgd(List<Tensor> params, double learningRate, double momentum, boolean nesterov, double weightDecay) {
@@ -50,17 +59,36 @@ public final class Sgd extends Optimizer {
         }
     }
 
-    /** Heavy-ball momentum μ. */
+    /**
+     * Heavy-ball momentum μ.
+     *
+     * @param params       the parameters it updates, in order, none null (the list is copied)
+     * @param learningRate η, finite and &gt; 0
+     * @param momentum     μ in [0, 1)
+     * @return a new optimiser without weight decay
+     */
     public static Sgd momentum(List<Tensor> params, double learningRate, double momentum) {
         return new Sgd(params, learningRate, momentum, false, 0.0);
     }
 
-    /** Nesterov momentum μ. */
+    /**
+     * Nesterov momentum μ.
+     *
+     * @param params       the parameters it updates, in order, none null (the list is copied)
+     * @param learningRate η, finite and &gt; 0
+     * @param momentum     μ in (0, 1)
+     * @return a new optimiser without weight decay
+     */
     public static Sgd nesterov(List<Tensor> params, double learningRate, double momentum) {
         return new Sgd(params, learningRate, momentum, true, 0.0);
     }
 
-    /** Sets the weight decay λ (added to the gradient as λw); returns this. */
+    /**
+     * Sets the weight decay λ (added to the gradient as λw); returns this.
+     *
+     * @param lambda λ ≥ 0, finite
+     * @return this optimiser
+     */
     public Sgd weightDecay(double lambda) {
         checkWeightDecay(lambda);
         this.weightDecay = lambda;
@@ -90,17 +118,17 @@ public final class Sgd extends Optimizer {
         }
     }
 
-    /** The momentum μ (0 for none). */
+    /** {@return the momentum μ} 0 for none. */
     public double momentum() {
         return momentum;
     }
 
-    /** Whether the momentum is Nesterov's. */
+    /** {@return whether the momentum is Nesterov's} */
     public boolean isNesterov() {
         return nesterov;
     }
 
-    /** The weight decay λ. */
+    /** {@return the weight decay λ} */
     public double weightDecay() {
         return weightDecay;
     }

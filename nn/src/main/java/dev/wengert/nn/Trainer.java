@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Mini-batch training with a validation set and early stopping (lecture 002, 3.3).
+ * Mini-batch training with a validation set and early stopping.
  *
  * <pre>{@code
  * History h = Trainer.of(net, new Adam(net.parameters(), 1e-3), (out, b) -> Loss.crossEntropy(out, b.labels()))
@@ -33,14 +33,25 @@ public final class Trainer {
     /** The loss of a batch given the network's output for it, a scalar recorded on the tape. */
     @FunctionalInterface
     public interface LossFunction {
-        /** The scalar loss of {@code output}, the network's output on {@code batch}. */
+        /**
+         * The scalar loss of {@code output}, the network's output on {@code batch}.
+         *
+         * @param output the network's output on the batch, recorded on the tape
+         * @param batch  the batch, for its labels or targets
+         * @return a 0-d tensor computed from output with ops, so that it can be differentiated
+         */
         Tensor loss(Tensor output, Batch batch);
     }
 
     /** Class predictions from a batch of outputs (default: {@link Metrics#argmax}). */
     @FunctionalInterface
     public interface Decoder {
-        /** One class per row of {@code output}. */
+        /**
+         * One class per row of {@code output}.
+         *
+         * @param output the network's outputs, one row per example
+         * @return a new array with one class index per row
+         */
         int[] predict(Tensor output);
     }
 
@@ -83,31 +94,62 @@ public final class Trainer {
         this.loss = loss;
     }
 
-    /** A trainer for {@code model} (a module that is also a layer, such as a {@link Sequential}). */
+    /**
+     * A trainer for {@code model} (a module that is also a layer, such as a {@link Sequential}).
+     *
+     * @param <M>       the model's type
+     * @param model     the model: its parameters are trained, its forward pass is the network
+     * @param optimizer the optimiser, over the model's parameters
+     * @param loss      the loss of a batch
+     * @return a trainer with the defaults: 10 epochs, batches of 64, seed 0, no validation, silent
+     */
     public static <M extends Module & Layer> Trainer of(M model, Optimizer optimizer, LossFunction loss) {
         return new Trainer(model, model, optimizer, loss);
     }
 
-    /** A trainer for a module whose forward pass is {@code net} (when they are separate objects). */
+    /**
+     * A trainer for a module whose forward pass is {@code net} (when they are separate objects).
+     *
+     * @param module    the module whose mode is set and whose state is snapshotted and restored
+     * @param net       the forward pass
+     * @param optimizer the optimiser, over the module's parameters
+     * @param loss      the loss of a batch
+     * @return a trainer with the defaults: 10 epochs, batches of 64, seed 0, no validation, silent
+     */
     public static Trainer of(Module module, Layer net, Optimizer optimizer, LossFunction loss) {
         return new Trainer(module, net, optimizer, loss);
     }
 
-    /** The number of passes over the training set (default 10). */
+    /**
+     * The number of passes over the training set (default 10).
+     *
+     * @param epochs the number of epochs, &gt; 0
+     * @return this trainer
+     */
     public Trainer epochs(int epochs) {
         if (epochs <= 0) throw new IllegalArgumentException("trainer: epochs must be positive, got " + epochs);
         this.epochs = epochs;
         return this;
     }
 
-    /** The mini-batch size (default 64; the last batch of an epoch may be smaller). */
+    /**
+     * The mini-batch size (default 64; the last batch of an epoch may be smaller).
+     *
+     * @param batchSize the number of examples per batch, &gt; 0
+     * @return this trainer
+     */
     public Trainer batchSize(int batchSize) {
         if (batchSize <= 0) throw new IllegalArgumentException("trainer: batch size must be positive, got " + batchSize);
         this.batchSize = batchSize;
         return this;
     }
 
-    /** The seed of the shuffling generator. */
+    /**
+     * The seed of the shuffling generator.
+     *
+     * @param seed the seed (default 0); the same seed gives the same run
+     * @return this trainer
+     */
     public Trainer seed(long seed) {
         this.seed = seed;
         return this;
@@ -116,6 +158,8 @@ public final class Trainer {
     /**
      * A validation set, evaluated after every epoch (null for none).
      *
+     * @param validation the validation set, or null
+     * @return this trainer
      * @throws IllegalArgumentException when it has no examples: its loss would be NaN
      */
     public Trainer validation(Dataset validation) {
@@ -126,53 +170,94 @@ public final class Trainer {
         return this;
     }
 
-    /** Stop after {@code patience} epochs without improvement of the monitored figure (0: never stop early). */
+    /**
+     * Stop after {@code patience} epochs without improvement of the monitored figure (0: never stop early).
+     *
+     * @param patience the number of epochs, ≥ 0; it needs a validation set to act
+     * @return this trainer
+     */
     public Trainer patience(int patience) {
         if (patience < 0) throw new IllegalArgumentException("trainer: patience must be >= 0, got " + patience);
         this.patience = patience;
         return this;
     }
 
-    /** What early stopping and the best-epoch choice watch (default: the validation loss). */
+    /**
+     * What early stopping and the best-epoch choice watch (default: the validation loss).
+     *
+     * @param monitor the figure watched, not null
+     * @return this trainer
+     */
     public Trainer monitor(Monitor monitor) {
         if (monitor == null) throw new NullPointerException("trainer: the monitor is null");
         this.monitor = monitor;
         return this;
     }
 
-    /** Whether to restore the parameters of the best validation epoch at the end (default true). */
+    /**
+     * Whether to restore the parameters of the best validation epoch at the end (default true).
+     *
+     * @param restore true to restore them (the default), false to keep the last epoch's
+     * @return this trainer
+     */
     public Trainer restoreBest(boolean restore) {
         this.restoreBest = restore;
         return this;
     }
 
-    /** A learning-rate schedule, applied at the start of each epoch with t = the epoch (from 0). */
+    /**
+     * A learning-rate schedule, applied at the start of each epoch with t = the epoch (from 0).
+     *
+     * @param schedule the schedule, or null to keep the optimiser's rate
+     * @return this trainer
+     */
     public Trainer schedule(Schedule schedule) {
         this.schedule = schedule;
         return this;
     }
 
-    /** How outputs become class predictions for the accuracy (default {@link Metrics#argmax}). */
+    /**
+     * How outputs become class predictions for the accuracy (default {@link Metrics#argmax}).
+     *
+     * @param decoder the decoder, not null
+     * @return this trainer
+     */
     public Trainer decoder(Decoder decoder) {
         if (decoder == null) throw new NullPointerException("trainer: the decoder is null");
         this.decoder = decoder;
         return this;
     }
 
-    /** Where to draw the progress bar and print one line per epoch (null, the default: silent). */
+    /**
+     * Where to draw the progress bar and print one line per epoch (null, the default: silent).
+     *
+     * @param out the stream, or null for silence; the bar is redrawn in place only on a terminal, elsewhere
+     *     whole lines are written, at most one every ten seconds
+     * @return this trainer
+     */
     public Trainer progress(PrintStream out) {
         this.progress = out;
         return this;
     }
 
-    /** The name shown on the progress bar. */
+    /**
+     * The name shown on the progress bar.
+     *
+     * @param name the name, not null (default {@code training})
+     * @return this trainer
+     */
     public Trainer name(String name) {
         if (name == null) throw new NullPointerException("trainer: the name is null");
         this.name = name;
         return this;
     }
 
-    /** The batch size of evaluation passes (default 1000). */
+    /**
+     * The batch size of evaluation passes (default 1000).
+     *
+     * @param size the number of examples per batch, &gt; 0
+     * @return this trainer
+     */
     public Trainer evalBatchSize(int size) {
         if (size <= 0) throw new IllegalArgumentException("trainer: eval batch size must be positive, got " + size);
         this.evalBatchSize = size;
@@ -182,7 +267,10 @@ public final class Trainer {
     /**
      * Trains on {@code train}; returns what was recorded.
      *
+     * @param train the training set
+     * @return the history, one entry per epoch run
      * @throws IllegalArgumentException when the training set has no examples (every loss would be NaN)
+     * @throws IllegalStateException when a batch's loss is not finite, naming the epoch and the batch
      */
     public History fit(Dataset train) {
         if (train == null) throw new NullPointerException("trainer: the training set is null");
@@ -278,6 +366,13 @@ public final class Trainer {
      * The loss and accuracy of {@code net} on {@code data}, in evaluation mode and without recording (the
      * module's mode is restored afterwards). Accuracy is NaN when the data have no labels.
      *
+     * @param module    the module whose mode is switched to evaluation and back
+     * @param net       the forward pass
+     * @param data      the examples
+     * @param loss      the loss of a batch, or null (the loss is then NaN)
+     * @param decoder   the decoder for the accuracy; may be null when the data have no labels
+     * @param batchSize the number of examples per evaluation batch, &gt; 0
+     * @return the mean loss over the examples, the accuracy, the number correct and the number of examples
      * @throws IllegalArgumentException when the data have no examples
      */
     public static Evaluation evaluate(Module module, Layer net, Dataset data, LossFunction loss, Decoder decoder,
@@ -306,7 +401,14 @@ public final class Trainer {
                 correct, n);
     }
 
-    /** The outputs of {@code model} on every row of {@code data}, in evaluation mode and without recording. */
+    /**
+     * The outputs of {@code model} on every row of {@code data}, in evaluation mode and without recording.
+     *
+     * @param <M>   the model's type
+     * @param model the model
+     * @param data  the examples
+     * @return a new tensor of the outputs, one row per example, in one forward pass over the whole dataset
+     */
     public static <M extends Module & Layer> Tensor predict(M model, Dataset data) {
         boolean was = model.isTraining();
         model.train(false);
@@ -317,7 +419,18 @@ public final class Trainer {
         }
     }
 
-    /** {@link #evaluate(Module, Layer, Dataset, LossFunction, Decoder, int)} for a model that is its own layer. */
+    /**
+     * {@link #evaluate(Module, Layer, Dataset, LossFunction, Decoder, int)} for a model that is its own
+     * layer.
+     *
+     * @param <M>     the model's type
+     * @param model   the model
+     * @param data    the examples
+     * @param loss    the loss of a batch, or null (the loss is then NaN)
+     * @param decoder the decoder for the accuracy; may be null when the data have no labels
+     * @return the mean loss over the examples (batches of 1000), the accuracy, the number correct and the
+     *     number of examples
+     */
     public static <M extends Module & Layer> Evaluation evaluate(M model, Dataset data, LossFunction loss, Decoder decoder) {
         return evaluate(model, model, data, loss, decoder, 1000);
     }

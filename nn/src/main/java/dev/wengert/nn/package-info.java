@@ -11,7 +11,7 @@
  *       {@link dev.wengert.nn.Mlp} builder;</li>
  *   <li>{@link dev.wengert.nn.Loss}: cross-entropy from logits (labels or distributions), binary
  *       cross-entropy from logits and from probabilities, the squared loss, L1 and L2 penalties;</li>
- *   <li>{@link dev.wengert.nn.Init}: N(0, 1/fan_in) (the notes'), Glorot, He, constant biases;</li>
+ *   <li>{@link dev.wengert.nn.Init}: N(0, 1/fan_in), Glorot, He, constant biases;</li>
  *   <li>{@link dev.wengert.nn.Optimizer}: {@link dev.wengert.nn.Sgd} (momentum, Nesterov, weight
  *       decay), {@link dev.wengert.nn.Adam} (and AdamW), clipping by value and by global norm
  *       ({@link dev.wengert.nn.Clip}), learning-rate {@link dev.wengert.nn.Schedule}s;</li>
@@ -25,8 +25,9 @@
  * </ul>
  *
  * <p>Conventions: a batch's first axis indexes the examples, so a linear layer computes
- * {@code x W + b} with W of shape {@code [in, out]} (the notes' {@code W x + b} transposed). All
- * randomness comes from generators the caller seeds; a seeded run is bit-for-bit reproducible.
- * {@code dev.wengert.nn.examples} holds the lecture notes' experiments as runnable programs.
+ * {@code y = x Wᵀ + b} with W of shape {@code [out, in]}, PyTorch's layout (row i holds output unit i's
+ * weights, as in {@code z = W x + b} for one example as a column). All randomness comes from generators
+ * the caller seeds; a seeded run is bit-for-bit reproducible. {@code dev.wengert.nn.examples} holds
+ * small experiments as runnable programs.
  */
 package dev.wengert.nn;

@@ -41,32 +41,62 @@ public final class CustomOp {
     /** The forward pass: values of the output from values of the inputs. */
     @FunctionalInterface
     public interface Forward {
-        /** The output value from the input values. */
+        /**
+         * The output value from the input values.
+         *
+         * @param x the inputs; read them, never modify them
+         * @return a new tensor of the shape the shape rule gives
+         */
         Tensor apply(Tensor[] x);
     }
 
     /** The shape rule: the output shape from the inputs, or a {@link ShapeException}. */
     @FunctionalInterface
     public interface ShapeRule {
-        /** The output shape from the inputs. */
+        /**
+         * The output shape from the inputs.
+         *
+         * @param x the inputs, their count already checked
+         * @return the output's shape
+         */
         int[] apply(Tensor[] x);
     }
 
     /** The VJP: cotangents of the inputs from the cotangent g of the output y. */
     @FunctionalInterface
     public interface Vjp {
-        /** One cotangent per input (or null) from the output cotangent {@code g}. */
+        /**
+         * One cotangent per input (or null) from the output cotangent {@code g}.
+         *
+         * @param g the output's cotangent, of y's shape
+         * @param x the inputs
+         * @param y the output
+         * @return one cotangent per input, of its shape, or null for an input that gets none
+         */
         Tensor[] apply(Tensor g, Tensor[] x, Tensor y);
     }
 
     /** The JVP: the output tangent from input tangents t (null for zero). */
     @FunctionalInterface
     public interface Jvp {
-        /** The output tangent from the input tangents {@code t}. */
+        /**
+         * The output tangent from the input tangents {@code t}.
+         *
+         * @param t the input tangents, one per input, null for zero: {@code [k, shape(x_i)...]} for {@link
+         *     Builder#jvp}, {@code shape(x_i)} for {@link Builder#jvpPerDirection}
+         * @param x the inputs
+         * @param y the output
+         * @return the output tangent ({@code [k, shape(y)...]}, or {@code shape(y)} per direction)
+         */
         Tensor apply(Tensor[] t, Tensor[] x, Tensor y);
     }
 
-    /** Starts the definition of an op named {@code name} (the name errors print). */
+    /**
+     * Starts the definition of an op named {@code name} (the name errors print).
+     *
+     * @param name the op's name, not null
+     * @return a builder with arity 1 and the first input's shape as the shape rule
+     */
     public static Builder named(String name) {
         return new Builder(Objects.requireNonNull(name, "name"));
     }
@@ -85,45 +115,80 @@ public final class CustomOp {
             this.name = name;
         }
 
-        /** The number of inputs (default 1; -1 for any). */
+        /**
+         * The number of inputs (default 1; -1 for any).
+         *
+         * @param arity the number of inputs, or -1 for any number
+         * @return this builder
+         */
         public Builder arity(int arity) {
             this.arity = arity;
             return this;
         }
 
-        /** The shape rule (default: the first input's shape). */
+        /**
+         * The shape rule (default: the first input's shape).
+         *
+         * @param rule the shape rule; it should throw a {@link ShapeException} naming the op for bad shapes
+         * @return this builder
+         */
         public Builder shape(ShapeRule rule) {
             this.shape = rule;
             return this;
         }
 
-        /** The forward pass (required). */
+        /**
+         * The forward pass (required).
+         *
+         * @param f the forward function
+         * @return this builder
+         */
         public Builder forward(Forward f) {
             this.forward = f;
             return this;
         }
 
-        /** The vector-Jacobian product, written with {@link Ops} so it can be recorded. */
+        /**
+         * The vector-Jacobian product, written with {@link Ops} so it can be recorded.
+         *
+         * @param rule the VJP
+         * @return this builder
+         */
         public Builder vjp(Vjp rule) {
             this.vjp = rule;
             return this;
         }
 
-        /** A JVP over a batch of tangents (leading axis k). */
+        /**
+         * A JVP over a batch of tangents (leading axis k).
+         *
+         * @param rule the JVP, taking and giving tangent batches {@code [k, ...]}
+         * @return this builder
+         */
         public Builder jvp(Jvp rule) {
             this.jvp = rule;
             this.perDirection = false;
             return this;
         }
 
-        /** A JVP for one tangent direction; the op applies it to each of the k directions. */
+        /**
+         * A JVP for one tangent direction; the op applies it to each of the k directions.
+         *
+         * @param rule the JVP, taking and giving tangents of the plain shapes
+         * @return this builder
+         */
         public Builder jvpPerDirection(Jvp rule) {
             this.jvp = rule;
             this.perDirection = true;
             return this;
         }
 
-        /** The primitive. A missing forward is an error now; a missing VJP or JVP when first needed. */
+        /**
+         * The primitive. A missing forward is an error now; a missing VJP or JVP when first needed.
+         *
+         * @return a new primitive; apply it with {@link Primitive#apply} or {@link Ops#apply}
+         * @throws IllegalStateException when no forward function was given
+         */
         public Primitive build() {
             if (forward == null) throw new IllegalStateException("custom op '" + name + "': no forward function");
             return new Built(this);

@@ -22,13 +22,25 @@ public final class ApproximationQuality {
     /**
      * Runs {@code approx} over {@code xs} from the zero state and compares its summed gradient with the
      * exact gradient by BPTT.
+     *
+     * @param approx the learner, at its current parameters and batch size; it is run (its state advances)
+     * @param xs     the inputs, one {@code [batch, m]} tensor per step
+     * @param loss   the loss of each step
+     * @return the comparison
      */
     public static ApproximationQuality measure(ForwardLearner approx, Tensor[] xs, StepLoss loss) {
         SequenceGradient exact = Bptt.gradient(approx.net(), approx.net().initialState(approx.batch()), xs, loss);
         return compare(ForwardLearner.run(approx, xs, loss), exact, approx.net());
     }
 
-    /** Compares an estimate with the exact gradient of the same network. */
+    /**
+     * Compares an estimate with the exact gradient of the same network.
+     *
+     * @param estimate the approximate gradient
+     * @param exact    the exact gradient, from BPTT on the same sequence
+     * @param net      the network both gradients belong to, for the split between cell and readout
+     * @return the comparison
+     */
     public static ApproximationQuality compare(SequenceGradient estimate, SequenceGradient exact, RecurrentNet net) {
         int cellTensors = net.cellTensors();
         double[] a = SequenceGradient.flatten(estimate.gradients().subList(0, cellTensors));
@@ -37,17 +49,17 @@ public final class ApproximationQuality {
                 SequenceGradient.relativeError(a, b));
     }
 
-    /** The cosine similarity over the cell's parameters. */
+    /** {@return the cosine similarity over the cell's parameters} 1 for the exact direction. */
     public double cosine() {
         return cosineRecurrent;
     }
 
-    /** The cosine similarity over all parameters (readout included). */
+    /** {@return the cosine similarity over all parameters (readout included)} */
     public double cosineAll() {
         return cosineAll;
     }
 
-    /** The normwise relative error over the cell's parameters. */
+    /** {@return the normwise relative error over the cell's parameters, {@code ‖g̃ − g‖ / ‖g‖}} */
     public double relativeError() {
         return relativeErrorRecurrent;
     }

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Full backpropagation through time: the whole sequence is recorded on one tape and the gradient of
- * {@code L = Σ_t ℓ_t} is one reverse pass over it (sheet 000, Q5: the copies θ_t of the parameters at
- * every step each get a gradient, and these are summed). Memory grows with T (every step's activations
+ * {@code L = Σ_t ℓ_t} is one reverse pass over it (the copies θ_t of the parameters at every step each
+ * get a gradient, and these are summed). Memory grows with T (every step's activations
  * are kept until the backward pass); time is about three forward passes.
  */
 public final class Bptt {
@@ -24,6 +24,13 @@ public final class Bptt {
     /**
      * The exact gradient of {@code L = Σ_{t<T} ℓ_t} over the sequence {@code xs} (each {@code [batch, m]}),
      * starting from {@code s0} (null: the zero state). Steps are numbered from 0 for the loss.
+     *
+     * @param net  the network
+     * @param s0   the initial state, one tensor per state part, or null for zeros; treated as a constant
+     * @param xs   the inputs, at least one step
+     * @param loss the loss of each step
+     * @return the loss, one gradient per parameter of the network (new tensors), and the final state
+     *     (detached)
      */
     public static SequenceGradient gradient(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss) {
         checkInputs("bptt", net, xs, loss);

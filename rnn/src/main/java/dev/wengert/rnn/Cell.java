@@ -18,8 +18,8 @@ import java.util.List;
  * ({@link #outputPart()}).
  *
  * <p>Conventions: inputs {@code x_t} have shape {@code [batch, inputSize]}; weight matrices are stored
- * as in the notes ({@code W h} with {@code W} of shape {@code [out, in]}, row i belonging to unit i), so
- * the parameters of unit i are contiguous rows, which the fast RTRL kernels use.
+ * for {@code W h}, with {@code W} of shape {@code [out, in]} (row i belonging to unit i), so the
+ * parameters of unit i are contiguous rows, which the fast RTRL kernels use.
  */
 public abstract class Cell extends Module {
     private final int inputSize;
@@ -39,37 +39,45 @@ public abstract class Cell extends Module {
         this.hiddenSize = hiddenSize;
     }
 
-    /** The number of input features m. */
+    /** {@return the number of input features m} */
     public final int inputSize() {
         return inputSize;
     }
 
-    /** The number of units n of the output {@code h}. */
+    /** {@return the number of units n of the output {@code h}} */
     public final int hiddenSize() {
         return hiddenSize;
     }
 
-    /** The sizes of the state parts (each part has shape {@code [batch, size]}). */
+    /**
+     * {@return the sizes of the state parts} Each part has shape {@code [batch, size]}; a new array or a
+     * constant, which callers do not modify.
+     */
     public abstract int[] stateSizes();
 
-    /** Which state part is the output {@code h_t}. */
+    /** {@return which state part is the output {@code h_t}} 0 unless the cell says otherwise. */
     public int outputPart() {
         return 0;
     }
 
-    /** The number of state parts. */
+    /** {@return the number of state parts} */
     public final int stateParts() {
         return stateSizes().length;
     }
 
-    /** The total state size per sequence (sum of {@link #stateSizes()}). */
+    /** {@return the total state size per sequence, the sum of {@link #stateSizes()}} */
     public final int stateSize() {
         int s = 0;
         for (int n : stateSizes()) s += n;
         return s;
     }
 
-    /** The zero state {@code s_0} for a batch of sequences. */
+    /**
+     * The zero state {@code s_0} for a batch of sequences.
+     *
+     * @param batch the number of sequences, &gt; 0
+     * @return new zero tensors, one {@code [batch, size]} per state part
+     */
     public Tensor[] initialState(int batch) {
         if (batch <= 0) throw new IllegalArgumentException(name() + ": batch must be positive, got " + batch);
         int[] sizes = stateSizes();
@@ -81,10 +89,22 @@ public abstract class Cell extends Module {
     /**
      * One step with the given parameter values (in the order of {@link #parameters()}): the new state
      * from the previous state and the input {@code x} of shape {@code [batch, inputSize]}.
+     *
+     * @param params the parameter values, one per tensor of {@link #parameters()}, of their shapes (the
+     *     cell's own, or tracked stand-ins)
+     * @param state  the previous state, one {@code [batch, size]} tensor per part
+     * @param x      the input {@code [batch, inputSize]}
+     * @return the new state, new tensors, one per part
      */
     public abstract Tensor[] step(Tensor[] params, Tensor[] state, Tensor x);
 
-    /** One step with this cell's own parameters. */
+    /**
+     * One step with this cell's own parameters.
+     *
+     * @param state the previous state, one {@code [batch, size]} tensor per part
+     * @param x     the input {@code [batch, inputSize]}
+     * @return the new state, new tensors, one per part
+     */
     public final Tensor[] step(Tensor[] state, Tensor x) {
         return step(params(), state, x);
     }
@@ -114,17 +134,30 @@ public abstract class Cell extends Module {
         throw new UnsupportedOperationException(name() + " has no fused sequence op");
     }
 
-    /** The output {@code h_t} of a state. */
+    /**
+     * The output {@code h_t} of a state.
+     *
+     * @param state a state of this cell, one tensor per part
+     * @return the part {@link #outputPart()}, itself (not a copy)
+     */
     public final Tensor output(Tensor[] state) {
         return state[outputPart()];
     }
 
-    /** A short name for messages, e.g. {@code lstm(32→64)}. */
+    /** {@return a short name for messages, e.g. {@code lstm(32→64)}} */
     public String name() {
         return getClass().getSimpleName() + "(" + inputSize + "→" + hiddenSize + ")";
     }
 
-    /** Checks the arguments of {@link #step(Tensor[], Tensor[], Tensor)}; returns the batch size. */
+    /**
+     * Checks the arguments of {@link #step(Tensor[], Tensor[], Tensor)}; returns the batch size.
+     *
+     * @param params the parameter values given to the step
+     * @param state  the previous state
+     * @param x      the input
+     * @return the batch size, {@code x}'s first size
+     * @throws ShapeException naming the cell and the argument whose shape is wrong
+     */
     protected final int checkStep(Tensor[] params, Tensor[] state, Tensor x) {
         List<Tensor> own = parameters();
         if (params.length != own.size()) {
@@ -182,7 +215,14 @@ public abstract class Cell extends Module {
         return rng;
     }
 
-    /** N(0, 1/fanIn) entries of shape {@code [out, in]}: the notes' initialisation, rows per unit. */
+    /**
+     * N(0, 1/fanIn) entries of shape {@code [out, in]}, rows per unit.
+     *
+     * @param rng the generator; advanced once per entry
+     * @param out the number of rows (units)
+     * @param in  the number of columns, the fan-in
+     * @return a new leaf tensor
+     */
     protected static Tensor normalRows(java.util.Random rng, int out, int in) {
         Tensor w = Tensor.randn(rng, out, in);
         double[] d = w.mutableData();
@@ -191,7 +231,13 @@ public abstract class Cell extends Module {
         return w;
     }
 
-    /** {@code W v} for a batch of row vectors v ({@code [batch, in]}) and W of shape {@code [out, in]}. */
+    /**
+     * {@code W v} for a batch of row vectors v ({@code [batch, in]}) and W of shape {@code [out, in]}.
+     *
+     * @param v the row vectors, {@code [batch, in]}
+     * @param w the matrix, {@code [out, in]}
+     * @return a new tensor {@code v Wᵀ}, {@code [batch, out]}; W is not copied
+     */
     protected static Tensor linear(Tensor v, Tensor w) {
         return dev.wengert.ops.Ops.matmul(v, w, false, true);
     }

@@ -36,16 +36,20 @@ public final class CheckpointedBptt {
             this.peakTapeEntries = peakTapeEntries;
         }
 
+        /**
+         * {@return the gradient: the loss, the parameter gradients and the final state} It is exactly that of
+         * full BPTT up to the order of the sums.
+         */
         public SequenceGradient gradient() {
             return gradient;
         }
 
-        /** The segment length s. */
+        /** {@return the segment length s} */
         public int segment() {
             return segment;
         }
 
-        /** The number of states stored by the forward pass. */
+        /** {@return the number of states stored by the forward pass} */
         public int checkpoints() {
             return checkpoints;
         }
@@ -53,24 +57,47 @@ public final class CheckpointedBptt {
         /**
          * The largest number of step states alive at once, measured during the run: the checkpoints plus
          * the states recorded on the tape of the segment being recomputed (full BPTT keeps T).
+         *
+         * @return the count, in states
          */
         public int peakRetainedStates() {
             return peakRetainedStates;
         }
 
-        /** The largest number of entries on the tape at once (full BPTT: all T steps' entries). */
+        /**
+         * The largest number of entries on the tape at once (full BPTT: all T steps' entries).
+         *
+         * @return the count, in entries
+         */
         public int peakTapeEntries() {
             return peakTapeEntries;
         }
     }
 
-    /** Checkpointed BPTT with segments of {@code ⌈√T⌉} steps. */
+    /**
+     * Checkpointed BPTT with segments of {@code ⌈√T⌉} steps.
+     *
+     * @param net  the network
+     * @param s0   the initial state, or null for zeros; treated as a constant
+     * @param xs   the inputs, at least one step
+     * @param loss the loss of each step
+     * @return the gradient and the memory figures
+     */
     public static Result gradient(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss) {
         Bptt.checkInputs("checkpointed bptt", net, xs, loss);
         return gradient(net, s0, xs, loss, (int) Math.ceil(Math.sqrt(xs.length)));
     }
 
-    /** Checkpointed BPTT with segments of {@code segment} steps. */
+    /**
+     * Checkpointed BPTT with segments of {@code segment} steps.
+     *
+     * @param net     the network
+     * @param s0      the initial state, or null for zeros; treated as a constant
+     * @param xs      the inputs, at least one step
+     * @param loss    the loss of each step
+     * @param segment the number of steps per segment, ≥ 1
+     * @return the gradient and the memory figures
+     */
     public static Result gradient(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss, int segment) {
         Bptt.checkInputs("checkpointed bptt", net, xs, loss);
         if (segment < 1) throw new IllegalArgumentException("checkpointed bptt: segment must be at least 1, got " + segment);

@@ -12,7 +12,6 @@ import java.util.List;
  * A learner that computes gradients forwards in time, step by step, as the sequence arrives: exact RTRL
  * ({@link Rtrl}) and its approximations ({@link Snap1}, {@link Uoro}). Each carries, besides the state
  * {@code s_t}, some form of the influence matrix {@code M_t = ∂s_t/∂θ}, updated by the RTRL recursion
- * (sheet 000, eq. 5.1)
  * <pre>  M_t = (∂s_t/∂s_{t−1}) M_{t−1} + ∂s_t/∂θ_t      (M_0 = 0)</pre>
  * and turns it into the gradient of the step's loss at once:
  * {@code ∂ℓ_t/∂θ = (∂ℓ_t/∂h_t) M_t^{(h)}}, where {@code ∂ℓ_t/∂h_t} comes from a small reverse pass through
@@ -22,15 +21,18 @@ import java.util.List;
  * the running sum ({@link #gradient}). Without parameter updates the running sum over a sequence is the
  * gradient of {@code L = Σ_t ℓ_t} (exact for RTRL). For online learning ({@link OnlineLearning}) the
  * parameters are updated after every step and the recursion simply carries on: {@code M_{t−1}} was
- * computed under the old parameters, so it goes stale (sheet 000, Q5), which is harmless for small
- * learning rates.
+ * computed under the old parameters, so it goes stale, which is harmless for small learning rates.
  */
 public abstract class ForwardLearner {
+    /** The network learned: its cell's parameters are the columns of the influence matrix. */
     protected final RecurrentNet net;
+    /** The network's cell. */
     protected final Cell cell;
+    /** The number of sequences processed side by side. */
     protected final int batch;
     /** The number of cell parameter scalars: the width of the influence matrix. */
     protected final int p;
+    /** The current state {@code s_t}, one detached {@code [batch, size]} tensor per part. */
     protected Tensor[] state;
 
     private final List<Tensor> params;
@@ -44,6 +46,14 @@ public abstract class ForwardLearner {
     private Tensor[] lastReadoutGrad;
     private int steps;
 
+    /**
+     * A learner for {@code net} over {@code batch} sequences at once, in the zero state; the subclass allocates
+     * its influence matrix (or its approximation).
+     *
+     * @param net   the network, not null
+     * @param batch the number of sequences, ≥ 1
+     * @throws MemoryGuard.InsufficientMemoryException when p or the state does not fit in a Java array
+     */
     protected ForwardLearner(RecurrentNet net, int batch) {
         if (net == null) throw new NullPointerException(getClass().getSimpleName() + ": the network is null");
         if (batch < 1) throw new IllegalArgumentException(getClass().getSimpleName() + ": batch must be positive, got " + batch);
@@ -136,6 +146,11 @@ public abstract class ForwardLearner {
      * Advances one step with input {@code x} ({@code [batch, m]}), computes ℓ_t = {@code loss.at(t, y_t)}
      * and the step's gradient (estimate) with the current parameters; returns ℓ_t (0 when step t has no
      * loss).
+     *
+     * @param t    the step's number, from 0, passed to the loss
+     * @param x    the input {@code [batch, m]}
+     * @param loss the loss of each step; it may return null for a step without a loss
+     * @return ℓ_t, or 0 when step t has no loss
      */
     public final double step(int t, Tensor x, StepLoss loss) {
         if (x == null) throw new NullPointerException(getClass().getSimpleName() + ".step: x_" + t + " is null");
@@ -197,6 +212,9 @@ public abstract class ForwardLearner {
     /**
      * Computes the next state {@code s_t} (values only) from the current {@link #state} and {@code x},
      * with the current parameters, keeping whatever {@link #propagate} will need.
+     *
+     * @param x the input {@code [batch, m]}
+     * @return the new state, one detached tensor per part
      */
     protected abstract Tensor[] advance(Tensor x);
 
@@ -205,6 +223,11 @@ public abstract class ForwardLearner {
      * {@code gh} (the cotangent {@code ∂ℓ_t/∂h_t}, {@code batch × n} row-major) is not null, adds
      * {@code gh · M_t^{(h)}} (one entry per cell parameter, in parameter order) into {@code grad}.
      * {@link #state} still holds {@code s_{t−1}}; {@code next} is {@code s_t}.
+     *
+     * @param x    the input {@code [batch, m]}
+     * @param next the new state {@code s_t}
+     * @param gh   the cotangent {@code ∂ℓ_t/∂h_t}, or null when the step has no loss
+     * @param grad where to add the step's gradient (estimate), p entries, zeroed by the caller
      */
     protected abstract void propagate(Tensor x, Tensor[] next, double[] gh, double[] grad);
 
@@ -215,17 +238,29 @@ public abstract class ForwardLearner {
      * The bytes of the sensitivity state this learner carries from step to step: the influence matrix
      * (and its work buffers) for exact RTRL, its compressed form for the approximations. It does not grow
      * with the sequence length.
+     *
+     * @return the bytes, 8 per double held
      */
     public abstract long stateBytes();
 
-    /** 8 bytes per element of each array, for {@link #stateBytes()}. */
+    /**
+     * 8 bytes per element of each array, for {@link #stateBytes()}.
+     *
+     * @param arrays the arrays; null entries count as empty
+     * @return 8 times their total length
+     */
     protected static long bytesOf(double[]... arrays) {
         long n = 0;
         for (double[] a : arrays) if (a != null) n += a.length;
         return 8 * n;
     }
 
-    /** 8 bytes per element of each tensor, for {@link #stateBytes()}. */
+    /**
+     * 8 bytes per element of each tensor, for {@link #stateBytes()}.
+     *
+     * @param tensors the tensors, or null; null entries count as empty
+     * @return 8 times their total size
+     */
     protected static long bytesOf(Tensor[] tensors) {
         long n = 0;
         if (tensors != null) for (Tensor t : tensors) if (t != null) n += t.size();
@@ -235,6 +270,8 @@ public abstract class ForwardLearner {
     /**
      * The gradient (estimate) of the last step's loss, aligned with the network's parameters; null when it
      * had no loss. Valid until the next step.
+     *
+     * @return an unmodifiable list with one tensor per parameter of the network, or null
      */
     public final List<Tensor> stepGradient() {
         if (!hasStepGrad) return null;
@@ -250,7 +287,10 @@ public abstract class ForwardLearner {
         return stepGrad;
     }
 
-    /** The sum of the step gradients since the start or the last {@link #zeroGradient()}, with the summed loss and the state. */
+    /**
+     * {@return the sum of the step gradients since the start or the last {@link #zeroGradient()}, with the
+     * summed loss and the current state}
+     */
     public final SequenceGradient gradient() {
         return total.result(state);
     }
@@ -260,7 +300,7 @@ public abstract class ForwardLearner {
         total.zero();
     }
 
-    /** The current state {@code s_t} (detached values). */
+    /** {@return the current state {@code s_t} (detached values)} A new array of the state's tensors. */
     public final Tensor[] state() {
         return state.clone();
     }
@@ -268,6 +308,8 @@ public abstract class ForwardLearner {
     /**
      * Sets the state (e.g. zero at the start of a new sequence) and resets the influence matrix to zero,
      * as if the state were a constant input: no gradient flows into the steps before.
+     *
+     * @param s the new state, one {@code [batch, size]} tensor per part (detached), or null for zeros
      */
     public final void reset(Tensor[] s) {
         Tensor[] fresh = s == null ? cell.initialState(batch) : s;
@@ -291,30 +333,47 @@ public abstract class ForwardLearner {
         resetInfluence();
     }
 
-    /** The number of steps taken. */
+    /** {@return the number of steps taken} */
     public final int steps() {
         return steps;
     }
 
+    /** {@return the network learned} */
     public final RecurrentNet net() {
         return net;
     }
 
+    /** {@return the number of sequences processed side by side} */
     public final int batch() {
         return batch;
     }
 
-    /** The cell parameters' offsets in the flat parameter vector (length = tensors + 1). */
+    /**
+     * The cell parameters' offsets in the flat parameter vector (length = tensors + 1).
+     *
+     * @return a new array; parameter i's entries are {@code [offsets[i], offsets[i+1])}
+     */
     protected final int[] offsets() {
         return offsets.clone();
     }
 
-    /** The cell's live parameter tensors, in order. */
+    /**
+     * The cell's live parameter tensors, in order.
+     *
+     * @return the array itself, not a copy: do not modify it
+     */
     protected final Tensor[] cellParams() {
         return cellParams;
     }
 
-    /** Runs a learner over a whole sequence from the zero state and returns the summed gradient. */
+    /**
+     * Runs a learner over a whole sequence from the zero state and returns the summed gradient.
+     *
+     * @param learner the learner; it is reset to the zero state and its running sum cleared first
+     * @param xs      the inputs, one {@code [batch, m]} tensor per step
+     * @param loss    the loss of each step
+     * @return the summed gradient (exact for {@link Rtrl}), the summed loss and the final state
+     */
     public static SequenceGradient run(ForwardLearner learner, Tensor[] xs, StepLoss loss) {
         if (learner == null) throw new NullPointerException("run: the learner is null");
         Bptt.checkInputs(learner.getClass().getSimpleName(), learner.net, xs, loss);

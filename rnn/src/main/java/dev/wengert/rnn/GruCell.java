@@ -24,7 +24,13 @@ public final class GruCell extends Cell {
     /** The gates in parameter order. */
     public static final String[] GATES = {"z", "r", "n"};
 
-    /** Weights from N(0, 1/fan_in), zero biases. */
+    /**
+     * Weights from N(0, 1/fan_in), zero biases.
+     *
+     * @param inputSize  the number of input features m, &gt; 0
+     * @param hiddenSize the number of units n, &gt; 0
+     * @param rng        the generator the weights are drawn from
+     */
     public GruCell(int inputSize, int hiddenSize, Random rng) {
         super(inputSize, hiddenSize);
         nonNull("GruCell", rng);

@@ -11,8 +11,8 @@ import dev.wengert.core.Tensor;
 import java.util.Random;
 
 /**
- * The LSTM in the notes' parametrisation (sheet 004, question 2): separate matrices and biases for the
- * forget, input and output gates and the cell candidate,
+ * The LSTM with separate matrices and biases for the forget, input and output gates and the cell
+ * candidate,
  * <pre>
  *   f_t = σ(W^{f,h} h_{t−1} + W^{f,x} x_t + b_f)
  *   i_t = σ(W^{i,h} h_{t−1} + W^{i,x} x_t + b_i)
@@ -37,6 +37,11 @@ public final class LstmCell extends Cell {
     /**
      * Weights from N(0, 1/fan_in), biases 0 except the forget gate's, {@code b_f = forgetBias} (1 is the
      * usual choice: the cell remembers by default at the start of training).
+     *
+     * @param inputSize  the number of input features m, &gt; 0
+     * @param hiddenSize the number of units n, &gt; 0
+     * @param forgetBias the initial {@code b_f}, finite
+     * @param rng        the generator the weights are drawn from
      */
     public LstmCell(int inputSize, int hiddenSize, double forgetBias, Random rng) {
         super(inputSize, hiddenSize);
@@ -52,7 +57,13 @@ public final class LstmCell extends Cell {
         }
     }
 
-    /** Like {@link #LstmCell(int, int, double, Random)} with forget bias 1. */
+    /**
+     * Like {@link #LstmCell(int, int, double, Random)} with forget bias 1.
+     *
+     * @param inputSize  the number of input features m, &gt; 0
+     * @param hiddenSize the number of units n, &gt; 0
+     * @param rng        the generator the weights are drawn from
+     */
     public LstmCell(int inputSize, int hiddenSize, Random rng) {
         this(inputSize, hiddenSize, 1.0, rng);
     }
@@ -60,6 +71,10 @@ public final class LstmCell extends Cell {
     /**
      * A cell with the given weights (copied), each array in gate order f, i, o, c: {@code wh[g]} of shape
      * {@code [n, n]}, {@code wx[g]} {@code [n, m]}, {@code b[g]} {@code [n]}.
+     *
+     * @param wh the recurrent weights, four {@code [n, n]}
+     * @param wx the input weights, four {@code [n, m]}
+     * @param b  the biases, four {@code [n]}
      */
     public LstmCell(Tensor[] wh, Tensor[] wx, Tensor[] b) {
         super(checked(wh, wx, b)[0], checked(wh, wx, b)[1]);
@@ -71,8 +86,11 @@ public final class LstmCell extends Cell {
     }
 
     /**
-     * A scalar LSTM (n = m = 1) from the twelve numbers of the notes, in the order
-     * {@code W^{f,h}, W^{f,x}, b_f, W^{i,h}, W^{i,x}, b_i, W^{o,h}, W^{o,x}, b_o, W^{c,h}, W^{c,x}, b_c}.
+     * A scalar LSTM (n = m = 1) from twelve numbers, in the order {@code W^{f,h}, W^{f,x}, b_f, W^{i,h},
+     * W^{i,x}, b_i, W^{o,h}, W^{o,x}, b_o, W^{c,h}, W^{c,x}, b_c}.
+     *
+     * @param w the twelve numbers
+     * @return a new cell
      */
     public static LstmCell scalar(double... w) {
         if (w == null) throw new NullPointerException("LstmCell.scalar: the weights are null");
@@ -150,17 +168,29 @@ public final class LstmCell extends Cell {
         return dev.wengert.ops.Ops.lstmSequence(wh, wx, b, state[0], state[1], xs);
     }
 
-    /** {@code W_gh} of gate g (0 = f, 1 = i, 2 = o, 3 = c), the live parameter. */
+    /**
+     * {@return {@code W_gh} of gate g, the live parameter}
+     *
+     * @param g the gate: 0 = f, 1 = i, 2 = o, 3 = c
+     */
     public Tensor wh(int g) {
         return wh[g];
     }
 
-    /** {@code W_gx} of gate g, the live parameter. */
+    /**
+     * {@return {@code W_gx} of gate g, the live parameter}
+     *
+     * @param g the gate: 0 = f, 1 = i, 2 = o, 3 = c
+     */
     public Tensor wx(int g) {
         return wx[g];
     }
 
-    /** {@code b_g} of gate g, the live parameter. */
+    /**
+     * {@return {@code b_g} of gate g, the live parameter}
+     *
+     * @param g the gate: 0 = f, 1 = i, 2 = o, 3 = c
+     */
     public Tensor bias(int g) {
         return b[g];
     }

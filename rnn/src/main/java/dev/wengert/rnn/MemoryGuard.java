@@ -60,6 +60,10 @@ public final class MemoryGuard {
      * {@code sizes}) fit into the heap ({@link Allocation#fits}, after a collection if need be), and that
      * the largest single buffer of {@code largestArray} doubles fits in a Java array.
      *
+     * @param what         the learner, named in the message
+     * @param sizes        its sizes as the message prints them, e.g. {@code "n = 256, m = 8, batch 1"}
+     * @param doubles      the number of doubles the working set holds (a double, so that it cannot overflow)
+     * @param largestArray the number of doubles in the largest single buffer
      * @throws InsufficientMemoryException naming the learner, the sizes, the bytes needed and the heap
      */
     public static void require(String what, String sizes, double doubles, double largestArray) {

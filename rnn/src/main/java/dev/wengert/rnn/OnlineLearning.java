@@ -8,7 +8,7 @@ import dev.wengert.nn.Optimizer;
  * parameters are updated with the gradient of that step's loss, {@code θ ← update(θ, ∂ℓ_t/∂θ)}, and the
  * state and the influence matrix are carried on unchanged. The influence matrix was built under the
  * parameters of earlier steps, so after an update it is no longer exactly {@code ∂s_t/∂θ} at the new θ:
- * the sensitivities go stale (sheet 000, Q5). For small learning rates the error is small, and nothing
+ * the sensitivities go stale. For small learning rates the error is small, and nothing
  * has to wait for the end of a sequence, which is RTRL's point.
  */
 public final class OnlineLearning {
@@ -18,6 +18,14 @@ public final class OnlineLearning {
      * Runs steps {@code from..to−1} of the stream {@code xs} (inputs {@code [batch, m]}), updating the
      * parameters with {@code optimizer} (built over {@code learner.net().parameters()}) after every step
      * that has a loss. Returns the losses ℓ_t of those steps (each computed before its update).
+     *
+     * @param learner   the learner; its state and influence matrix carry on from where they are
+     * @param optimizer the optimiser, over {@code learner.net().parameters()} in that order
+     * @param xs        the stream's inputs, one {@code [batch, m]} tensor per step
+     * @param from      the first step run
+     * @param to        the step to stop before, at most {@code xs.length}
+     * @param loss      the loss of each step
+     * @return a new array of {@code to − from} losses; 0 for a step without a loss
      */
     public static double[] run(ForwardLearner learner, Optimizer optimizer, Tensor[] xs, int from, int to, StepLoss loss) {
         if (learner == null) throw new NullPointerException("online: the learner is null");

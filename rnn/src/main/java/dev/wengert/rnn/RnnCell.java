@@ -19,14 +19,26 @@ public final class RnnCell extends Cell {
     private final Tensor wxh;
     private final Tensor b;
 
-    /** Weights from N(0, 1/fan_in) (the notes' initialisation), zero bias. */
+    /**
+     * Weights from N(0, 1/fan_in), zero bias.
+     *
+     * @param inputSize  the number of input features m, &gt; 0
+     * @param hiddenSize the number of units n, &gt; 0
+     * @param rng        the generator the weights are drawn from
+     */
     public RnnCell(int inputSize, int hiddenSize, Random rng) {
         // Checked as arguments, before the weights are drawn: a size of 0 is not a shape clash of the weights.
         this(normalRows(nonNull("RnnCell", rng), positive("RnnCell", "hidden", hiddenSize), hiddenSize),
                 normalRows(rng, hiddenSize, positive("RnnCell", "input", inputSize)), Tensor.zeros(hiddenSize));
     }
 
-    /** A cell with the given weights (copied): {@code whh [n, n]}, {@code wxh [n, m]}, {@code b [n]}. */
+    /**
+     * A cell with the given weights (copied): {@code whh [n, n]}, {@code wxh [n, m]}, {@code b [n]}.
+     *
+     * @param whh the recurrent matrix {@code [n, n]}
+     * @param wxh the input matrix {@code [n, m]}
+     * @param b   the bias {@code [n]}
+     */
     public RnnCell(Tensor whh, Tensor wxh, Tensor b) {
         super(checked(whh, wxh, b)[0], checked(whh, wxh, b)[1]);
         this.whh = addParameter("W_hh", whh.copy());
@@ -70,17 +82,17 @@ public final class RnnCell extends Cell {
         return dev.wengert.ops.Ops.tanhRnnSequence(whh, wxh, b, state[0], xs);
     }
 
-    /** The recurrent matrix {@code W_hh} (the live parameter). */
+    /** {@return the recurrent matrix {@code W_hh}, the live parameter} */
     public Tensor whh() {
         return whh;
     }
 
-    /** The input matrix {@code W_xh} (the live parameter). */
+    /** {@return the input matrix {@code W_xh}, the live parameter} */
     public Tensor wxh() {
         return wxh;
     }
 
-    /** The bias {@code b} (the live parameter). */
+    /** {@return the bias {@code b}, the live parameter} */
     public Tensor bias() {
         return b;
     }

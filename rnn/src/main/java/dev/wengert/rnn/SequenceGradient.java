@@ -16,33 +16,45 @@ public final class SequenceGradient {
     private final List<Tensor> grads;
     private final Tensor[] finalState;
 
+    /**
+     * A result: the loss, the gradient and the final state.
+     *
+     * @param loss       the summed loss {@code L = Σ_t ℓ_t}
+     * @param grads      one gradient per parameter of the network, in order; the list is copied, the tensors
+     *     kept
+     * @param finalState the state after the last step (detached), or null; the array is copied
+     */
     public SequenceGradient(double loss, List<Tensor> grads, Tensor[] finalState) {
         this.loss = loss;
         this.grads = List.copyOf(grads);
         this.finalState = finalState == null ? null : finalState.clone();
     }
 
-    /** {@code L = Σ_t ℓ_t}. */
+    /** {@return the summed loss {@code L = Σ_t ℓ_t}} */
     public double loss() {
         return loss;
     }
 
-    /** The gradient, one tensor per parameter of the network, in order. */
+    /** {@return the gradient, one tensor per parameter of the network, in order} An unmodifiable list. */
     public List<Tensor> gradients() {
         return grads;
     }
 
-    /** The gradient of parameter {@code i}. */
+    /**
+     * {@return the gradient of parameter {@code i}}
+     *
+     * @param i the parameter's index in {@link RecurrentNet#parameters()}
+     */
     public Tensor gradient(int i) {
         return grads.get(i);
     }
 
-    /** The state after the last step (detached), or null. */
+    /** {@return the state after the last step (detached), or null} A new array of the state's tensors. */
     public Tensor[] finalState() {
         return finalState == null ? null : finalState.clone();
     }
 
-    /** All gradient entries concatenated in parameter order. */
+    /** {@return all gradient entries concatenated in parameter order} A new array. */
     public double[] flat() {
         return flatten(grads);
     }
@@ -51,17 +63,32 @@ public final class SequenceGradient {
      * The normwise relative error against a reference: {@code max_i |a_i − b_i| / max_i |b_i|} over all
      * entries (0 when both are zero). Entries that are tiny compared with the largest do not blow it up,
      * which an elementwise ratio would.
+     *
+     * @param reference the exact gradient, of the same network
+     * @return the error, ≥ 0
      */
     public double relativeError(SequenceGradient reference) {
         return relativeError(flat(), reference.flat());
     }
 
-    /** The cosine similarity {@code <a, b> / (|a| |b|)} of the two gradients. */
+    /**
+     * The cosine similarity {@code <a, b> / (|a| |b|)} of the two gradients.
+     *
+     * @param other the other gradient, of the same network
+     * @return the cosine in [−1, 1]; NaN when either gradient is zero
+     */
     public double cosine(SequenceGradient other) {
         return cosine(flat(), other.flat());
     }
 
-    /** See {@link #relativeError(SequenceGradient)}. */
+    /**
+     * The normwise relative error {@code max_i |a_i − b_i| / max_i |b_i|}; see {@link
+     * #relativeError(SequenceGradient)}.
+     *
+     * @param a the estimate
+     * @param b the reference, of a's length
+     * @return the error, ≥ 0; 0 when a equals b
+     */
     public static double relativeError(double[] a, double[] b) {
         checkLengths("relativeError", a, b);
         double num = 0;
@@ -74,7 +101,13 @@ public final class SequenceGradient {
         return num / den;
     }
 
-    /** See {@link #cosine(SequenceGradient)}. */
+    /**
+     * The cosine similarity {@code <a, b> / (|a| |b|)}; see {@link #cosine(SequenceGradient)}.
+     *
+     * @param a one vector
+     * @param b the other, of a's length
+     * @return the cosine in [−1, 1]; NaN when either is zero
+     */
     public static double cosine(double[] a, double[] b) {
         checkLengths("cosine", a, b);
         double ab = 0;
@@ -95,7 +128,12 @@ public final class SequenceGradient {
         }
     }
 
-    /** All entries of the tensors concatenated in order. */
+    /**
+     * All entries of the tensors concatenated in order.
+     *
+     * @param ts the tensors
+     * @return a new array of all their entries, row-major, tensor after tensor
+     */
     public static double[] flatten(List<Tensor> ts) {
         int n = 0;
         for (Tensor t : ts) n += t.size();

@@ -35,7 +35,12 @@ public final class Snap1 extends ForwardLearner {
     private final double[] d;
     private final StepKernels.LstmCoefficients coef;
 
-    /** SnAp-1 for a network whose cell is an {@link RnnCell} or an {@link LstmCell}. */
+    /**
+     * SnAp-1 for a network whose cell is an {@link RnnCell} or an {@link LstmCell}.
+     *
+     * @param net   the network; its cell must be an {@link RnnCell} or an {@link LstmCell}
+     * @param batch the number of sequences, ≥ 1
+     */
     public Snap1(RecurrentNet net, int batch) {
         super(net, batch);
         Cell c = net.cell();

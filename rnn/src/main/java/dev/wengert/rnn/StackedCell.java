@@ -17,6 +17,11 @@ public final class StackedCell extends Cell {
     private final int[] paramStart;
     private final int[] stateStart;
 
+    /**
+     * A stack of the given layers, bottom first; each layer reads as many features as the one below outputs.
+     *
+     * @param layers the cells, at least one, none null; they become the sub-modules {@code 0}, {@code 1}, ...
+     */
     public StackedCell(Cell... layers) {
         super(first(layers).inputSize(), layers[layers.length - 1].hiddenSize());
         for (int l = 1; l < layers.length; l++) {
@@ -44,7 +49,7 @@ public final class StackedCell extends Cell {
         return layers[0];
     }
 
-    /** The layers, bottom first. */
+    /** {@return the layers, bottom first} An unmodifiable list of the live cells. */
     public List<Cell> layers() {
         return Collections.unmodifiableList(layers);
     }

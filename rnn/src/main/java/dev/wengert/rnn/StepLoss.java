@@ -18,10 +18,20 @@ import dev.wengert.core.Tensor;
  */
 @FunctionalInterface
 public interface StepLoss {
-    /** {@code ℓ_t} from the network's output {@code y} of shape {@code [batch, outputs]}, or null for none. */
+    /**
+     * {@code ℓ_t} from the network's output {@code y} of shape {@code [batch, outputs]}, or null for none.
+     *
+     * @param t the step, from 0
+     * @param y the network's output at step t, recorded on the tape
+     * @return a 0-d (or one-element) tensor computed from y with ops, or null when step t has no loss
+     */
     Tensor at(int t, Tensor y);
 
-    /** {@code ℓ_t = Σ_{b,k} y_{t,bk}²}: the anchors' {@code Σ_t ‖h_t‖²} when y = h (no readout). */
+    /**
+     * {@code ℓ_t = Σ_{b,k} y_{t,bk}²}: the anchors' {@code Σ_t ‖h_t‖²} when y = h (no readout).
+     *
+     * @return the loss
+     */
     static StepLoss sumOfSquares() {
         return (t, y) -> sum(square(y));
     }
@@ -29,6 +39,9 @@ public interface StepLoss {
     /**
      * {@code ℓ_t = (1/B) Σ_{b,k} (y_{t,bk} − target_{t,bk})²}: squared error, averaged over the batch;
      * {@code targets[t] == null} means no loss at step t.
+     *
+     * @param targets one {@code [batch, outputs]} target per step, or null entries; kept, not copied
+     * @return the loss
      */
     static StepLoss squaredError(Tensor[] targets) {
         return (t, y) -> {
@@ -45,6 +58,9 @@ public interface StepLoss {
     /**
      * {@code ℓ_t = (1/B) Σ_b CE(softmax(y_{t,b}), label_{t,b})}: cross-entropy from logits, averaged over
      * the batch; {@code labels[t] == null} means no loss at step t.
+     *
+     * @param labels one array of batch class indices per step, or null entries; kept, not copied
+     * @return the loss
      */
     static StepLoss crossEntropy(int[][] labels) {
         return (t, y) -> labels[t] == null ? null : mean(softmaxCrossEntropy(y, labels[t]));

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * Truncated backpropagation through time, in its two common forms. In both, the forward pass is exact:
  * the state is carried from step to step (and from chunk to chunk) with its true value, so the network
  * can use information older than the truncation; only the backward pass is cut, by treating a state as
- * a constant ({@link Tensor#detach() detach}), so no gradient flows into earlier steps (sheet 000, Q5).
+ * a constant ({@link Tensor#detach() detach}), so no gradient flows into earlier steps.
  *
  * <h2>(a) Chunked, {@link #chunked}: TBPTT(k)</h2>
  * The steps {@code 0..T−1} are split into chunks {@code [0, k), [k, 2k), ...}. For chunk c starting at
@@ -40,6 +40,14 @@ public final class Tbptt {
      * Chunked TBPTT(k) over {@code xs} from state {@code s0} (null: zero). After each chunk, {@code update}
      * (may be null) receives the chunk's gradient, e.g. {@code optimizer::step}. Returns the sum of the
      * chunk gradients and losses, and the final state.
+     *
+     * @param net    the network
+     * @param s0     the initial state, or null for zeros
+     * @param xs     the inputs, one {@code [batch, m]} tensor per step
+     * @param loss   the loss of each step
+     * @param k      the chunk length, ≥ 1
+     * @param update the consumer of each chunk's gradient (aligned with the network's parameters), or null
+     * @return the summed gradient and loss, and the final state (detached)
      */
     public static SequenceGradient chunked(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss, int k,
             Consumer<List<Tensor>> update) {
@@ -61,6 +69,15 @@ public final class Tbptt {
      * TBPTT(k1, k2) of Williams and Peng over {@code xs} from {@code s0} (null: zero): every k1 steps,
      * backpropagate k2 steps ({@code k2 ≥ k1 ≥ 1}). {@code update} (may be null) receives each
      * {@code g_τ}. Returns their sum, the summed losses and the final state.
+     *
+     * @param net    the network
+     * @param s0     the initial state, or null for zeros
+     * @param xs     the inputs, one {@code [batch, m]} tensor per step
+     * @param loss   the loss of each step
+     * @param k1     the number of steps between backward passes, ≥ 1
+     * @param k2     the number of steps each backward pass covers, ≥ k1
+     * @param update the consumer of each {@code g_τ} (aligned with the network's parameters), or null
+     * @return the summed gradient and loss, and the final state (detached)
      */
     public static SequenceGradient williamsPeng(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss, int k1,
             int k2, Consumer<List<Tensor>> update) {

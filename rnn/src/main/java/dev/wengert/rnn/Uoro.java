@@ -31,7 +31,13 @@ public final class Uoro extends ForwardLearner {
     private final double[] thetaTilde;
     private Tensor[] pendingJvp;
 
-    /** UORO for any cell, with the random signs drawn from {@code seed}. */
+    /**
+     * UORO for any cell, with the random signs drawn from {@code seed}.
+     *
+     * @param net   the network
+     * @param batch the number of sequences, ≥ 1
+     * @param seed  the seed of the random signs ν
+     */
     public Uoro(RecurrentNet net, int batch, long seed) {
         super(net, batch);
         double values = stepOutputsPerSequence(cell);

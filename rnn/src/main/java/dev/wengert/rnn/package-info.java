@@ -7,7 +7,7 @@
  * <h2>Model</h2>
  * A {@link dev.wengert.rnn.Cell} maps {@code (θ, s_{t−1}, x_t)} to {@code s_t} with ops:
  * {@link dev.wengert.rnn.RnnCell} ({@code h_t = tanh(W_hh h_{t−1} + W_xh x_t + b)}),
- * {@link dev.wengert.rnn.LstmCell} (the notes' separate W^{g,h}, W^{g,x}, b_g per gate; state (h, c)),
+ * {@link dev.wengert.rnn.LstmCell} (separate W^{g,h}, W^{g,x}, b_g per gate; state (h, c)),
  * {@link dev.wengert.rnn.GruCell}, and {@link dev.wengert.rnn.StackedCell} for layers. A
  * {@link dev.wengert.rnn.RecurrentNet} adds an optional readout ({@code nn.Linear}); a
  * {@link dev.wengert.rnn.StepLoss} gives the loss ℓ_t of each step (or none), and every algorithm works

@@ -69,6 +69,13 @@ public final class BenchReport {
         }
     }
 
+    /**
+     * Runs the suite and writes the report; see the class comment for the arguments.
+     *
+     * @param args {@code quick} or {@code full}, {@code --anchors DIR}, {@code --out DIR}, {@code --only
+     *     engine|recurrent}
+     * @throws Exception when JMH, reading the anchors or writing the report fails
+     */
     public static void main(String[] args) throws Exception {
         Profile profile = Profile.QUICK;
         Path anchorsDir = null;

@@ -10,7 +10,12 @@ import java.util.Arrays;
 public final class Linalg {
     private Linalg() {}
 
-    /** The singular values of the m × n matrix {@code a} (rows), largest first. */
+    /**
+     * The singular values of the m × n matrix {@code a} (rows), largest first.
+     *
+     * @param a the matrix, m rows of n entries; not modified
+     * @return a new array of the min(m, n) singular values, in decreasing order
+     */
     public static double[] singularValues(double[][] a) {
         int m = a.length;
         int n = a[0].length;
@@ -62,6 +67,9 @@ public final class Linalg {
     /**
      * The numerical rank: the number of singular values above {@code max(m, n) · ε · σ_max} (NumPy's
      * {@code matrix_rank} default, ε the float64 machine epsilon).
+     *
+     * @param a the matrix, m rows of n entries; not modified
+     * @return the rank, from 0 to min(m, n)
      */
     public static int rank(double[][] a) {
         double[] s = singularValues(a);

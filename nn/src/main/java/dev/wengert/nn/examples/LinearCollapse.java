@@ -33,6 +33,11 @@ public final class LinearCollapse {
     /**
      * Trains a 784-4-10 identity network and a 784-10 logistic regression (1 epoch each) on {@code train}
      * and measures the collapse; the test accuracies of both when {@code test} is given (else NaN).
+     *
+     * @param train the training set, 784 features and labels 0–9
+     * @param test  the test set, or null
+     * @param seed  the seed of the initialisation and the shuffling
+     * @return the figures
      */
     public static Result run(Dataset train, Dataset test, long seed) {
         Random rng = new Random(seed);
@@ -61,7 +66,12 @@ public final class LinearCollapse {
         return r;
     }
 
-    /** 5,000 random "images" (uniform pixels) with random labels, when MNIST is not at hand. */
+    /**
+     * 5,000 random "images" (uniform pixels) with random labels, when MNIST is not at hand.
+     *
+     * @param seed the seed of the pixels and labels
+     * @return a new dataset of 5,000 rows of 784 features, labels 0–9
+     */
     public static Dataset randomData(long seed) {
         Random rng = new Random(seed);
         int n = 5000;
@@ -70,6 +80,13 @@ public final class LinearCollapse {
         return Dataset.of(Tensor.uniform(rng, 0, 1, n, 784), y);
     }
 
+    /**
+     * Prints the figures of {@code r}, measured on the data described by {@code data}, to {@code out}.
+     *
+     * @param r    the figures
+     * @param data what the network was trained on, for the heading
+     * @param out  where to print
+     */
     public static void print(Result r, String data, PrintStream out) {
         out.println("Linear activations collapse (sheet 000, Q3): a 784-4-10 identity-activation network, trained 1 epoch on "
                 + data);
@@ -85,6 +102,11 @@ public final class LinearCollapse {
         }
     }
 
+    /**
+     * Runs the measurement on MNIST when it is in the cache, else on random data, and prints it.
+     *
+     * @param args none
+     */
     public static void main(String[] args) {
         Dataset train;
         Dataset test = null;

@@ -59,7 +59,13 @@ public final class MnistDemo {
         return fitAndSave(out, net, s.train(), s.validation(), s.test(), 2, 64, 2e-3, "demo-mnist", reports);
     }
 
-    /** Three interleaved spiral arms in the plane, {@code perClass} points each, with a little noise. */
+    /**
+     * Three interleaved spiral arms in the plane, {@code perClass} points each, with a little noise.
+     *
+     * @param perClass the number of points per arm
+     * @param seed     the seed of the noise
+     * @return a new dataset of {@code 3 × perClass} rows of 2 features, labels 0–2
+     */
     public static Dataset spirals(int perClass, long seed) {
         Random rng = new Random(seed);
         int n = 3 * perClass;
@@ -111,6 +117,12 @@ public final class MnistDemo {
         return ev.accuracy();
     }
 
+    /**
+     * Runs the demo on standard output; fetches MNIST first with {@code --fetch} or {@code
+     * -Dwengert.fetch=true}.
+     *
+     * @param args {@code --fetch} to fetch MNIST when it is missing; nothing else is read
+     */
     public static void main(String[] args) {
         boolean fetch = Boolean.getBoolean("wengert.fetch") || List.of(args).contains("--fetch");
         run(System.out, fetch);

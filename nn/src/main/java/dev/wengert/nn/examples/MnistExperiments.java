@@ -50,21 +50,45 @@ public final class MnistExperiments {
 
     /** Training and validation parts of the training set and the test set. */
     public record Split(Dataset train, Dataset validation, Dataset test) {
-        /** 55,000 / 5,000 of the training images, split with a fixed seed, and the test set. */
+        /**
+         * 55,000 / 5,000 of the training images, split with a fixed seed, and the test set.
+         *
+         * @param d the MNIST training and test sets
+         * @return the split: 55,000 training rows, 5,000 validation rows, the 10,000 test rows
+         */
         public static Split of(Mnist.Data d) {
             Dataset[] parts = d.train().split(55_000, 20_161);
             return new Split(parts[0], parts[1], d.test());
         }
     }
 
-    /** Experiment 1 (hidden = 100) and the first half of 2 (hidden = 0): one-hot targets, squared loss. */
+    /**
+     * Experiment 1 (hidden = 100) and the first half of 2 (hidden = 0): one-hot targets, squared loss.
+     *
+     * @param s        the data
+     * @param hidden   the hidden layer's size, or 0 for none
+     * @param epochs   the most epochs to run
+     * @param progress where to print progress, or null
+     * @param reports  the folder for the curves, or null for none
+     * @return the test accuracies and the training figures
+     */
     public static Result oneHot(Split s, int hidden, int epochs, PrintStream progress, Path reports) {
         double[][] code = Dataset.oneHot(10);
         String name = hidden > 0 ? "mnist-onehot-784-" + hidden + "-10" : "mnist-onehot-784-10";
         return squaredLossRun(s, name, hidden, code, Metrics::argmax, epochs, progress, reports);
     }
 
-    /** Experiment 2, binary codes: 4 sigmoid outputs, squared loss, with a hidden layer of {@code hidden} or none. */
+    /**
+     * Experiment 2, binary codes: 4 sigmoid outputs, squared loss, with a hidden layer of {@code hidden} or
+     * none.
+     *
+     * @param s        the data
+     * @param hidden   the hidden layer's size, or 0 for none
+     * @param epochs   the most epochs to run
+     * @param progress where to print progress, or null
+     * @param reports  the folder for the curves, or null for none
+     * @return the test accuracies (thresholded and nearest codeword) and the training figures
+     */
     public static Result binaryCode(Split s, int hidden, int epochs, PrintStream progress, Path reports) {
         double[][] code = Dataset.binaryCode(10, 4);
         String name = hidden > 0 ? "mnist-binary-784-" + hidden + "-4" : "mnist-binary-784-4";
@@ -94,6 +118,12 @@ public final class MnistExperiments {
     /**
      * Experiment 3: 784-512-256-10 ReLU (He initialisation) with batch norm before each activation and
      * dropout 0.2 after it, softmax cross-entropy, Adam (η = 1e-3, cosine schedule to 1e-5), batch 128.
+     *
+     * @param s        the data
+     * @param epochs   the most epochs to run
+     * @param progress where to print progress, or null
+     * @param reports  the folder for the curves, or null for none
+     * @return the test accuracy and the training figures
      */
     public static Result best(Split s, int epochs, PrintStream progress, Path reports) {
         Random rng = new Random(3);
@@ -115,6 +145,12 @@ public final class MnistExperiments {
     /** Epochs of experiment 3. */
     public static final int EPOCHS_BEST = 12;
 
+    /**
+     * Runs the experiments named by the first argument (default {@code all}) and prints a table of results.
+     *
+     * @param args the experiment: {@code all}, {@code onehot}, {@code nohidden}, {@code binary}, {@code
+     *     binary-nohidden} or {@code best}
+     */
     public static void main(String[] args) {
         String which = args.length > 0 ? args[0] : "all";
         boolean fetch = Boolean.getBoolean("wengert.fetch");

@@ -9,6 +9,8 @@ public final class Reports {
     /**
      * The output folder: the system property {@code wengert.reports}, else the environment variable
      * {@code WENGERT_REPORTS}, else {@code reports/} under the working directory.
+     *
+     * @return the folder; it may not exist yet
      */
     public static Path dir() {
         String p = System.getProperty("wengert.reports");

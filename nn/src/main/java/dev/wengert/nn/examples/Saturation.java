@@ -36,7 +36,11 @@ public final class Saturation {
     /** The target. */
     public static final double Y = 1;
 
-    /** Computes the figures. */
+    /**
+     * Computes the figures.
+     *
+     * @return the figures, from the tape and after 50 steps with each loss
+     */
     public static Result run() {
         double[] sq = gradients(true);
         double[] ce = gradients(false);
@@ -78,7 +82,12 @@ public final class Saturation {
         return 1 / (1 + StrictMath.exp(-(w * X + b)));
     }
 
-    /** Prints the figures. */
+    /**
+     * Prints the figures.
+     *
+     * @param r   the figures
+     * @param out where to print
+     */
     public static void print(Result r, PrintStream out) {
         double s = r.a() * (1 - r.a());
         out.println("Saturation (lecture 002, 3.1.1): one sigmoid unit, w = -5, b = 0, input x = 1, target y = 1");
@@ -92,6 +101,11 @@ public final class Saturation {
                 r.aAfterSquared(), r.aAfterCrossEntropy());
     }
 
+    /**
+     * Computes and prints the figures on standard output.
+     *
+     * @param args none
+     */
     public static void main(String[] args) {
         print(run(), System.out);
     }

@@ -28,7 +28,13 @@ public final class ToyProblem {
     /** The band's half-width: {@code 2 − √2} makes the two classes equally likely. */
     public static final double HALF_WIDTH = 2 - Math.sqrt(2);
 
-    /** {@code n} points of the band problem drawn from {@code rng}, targets of shape {@code [n, 1]}. */
+    /**
+     * {@code n} points of the band problem drawn from {@code rng}, targets of shape {@code [n, 1]}.
+     *
+     * @param n   the number of points
+     * @param rng the generator, advanced twice per point
+     * @return a new dataset of n rows of 2 features, with labels and targets {@code [n, 1]}, 0 or 1
+     */
     public static Dataset data(int n, Random rng) {
         double[][] x = new double[n][2];
         double[][] t = new double[n][1];
@@ -50,7 +56,12 @@ public final class ToyProblem {
         return p;
     }
 
-    /** Trains both models on 500 points and tests them on 2,000 others. */
+    /**
+     * Trains both models on 500 points and tests them on 2,000 others.
+     *
+     * @param seed the seed of the data, the initialisation and the shuffling
+     * @return the two test accuracies
+     */
     public static Result run(long seed) {
         Random rng = new Random(seed);
         Dataset train = data(500, rng);
@@ -67,6 +78,12 @@ public final class ToyProblem {
         return Trainer.evaluate(net, test, bce, ToyProblem::predict).accuracy();
     }
 
+    /**
+     * Prints the two test accuracies to {@code out}.
+     *
+     * @param r   the accuracies
+     * @param out where to print
+     */
     public static void print(Result r, PrintStream out) {
         out.println("Lecture 002's toy problem: a diagonal band in [-1,1]^2 that no line separates (500 training, "
                 + "2,000 test points)");
@@ -74,6 +91,11 @@ public final class ToyProblem {
         out.printf("  MLP 2-2-1, two tanh hidden units, sigmoid output: test accuracy %.1f%%%n", 100 * r.mlp());
     }
 
+    /**
+     * Runs the comparison and prints it on standard output.
+     *
+     * @param args the seed (default 1)
+     */
     public static void main(String[] args) {
         print(run(args.length > 0 ? Long.parseLong(args[0]) : 1), System.out);
     }

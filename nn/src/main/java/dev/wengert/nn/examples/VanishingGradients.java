@@ -39,7 +39,14 @@ public final class VanishingGradients {
     /** The activations compared. */
     public static final String[] ACTIVATIONS = {"sigmoid", "tanh", "relu"};
 
-    /** The gradient norm of each weight matrix (input side first) of a net with {@code depth} hidden layers. */
+    /**
+     * The gradient norm of each weight matrix (input side first) of a net with {@code depth} hidden layers.
+     *
+     * @param activation {@code sigmoid}, {@code tanh} or {@code relu}
+     * @param depth      the number of hidden layers, ≥ 1
+     * @param seed       the seed of the inputs, labels and weights
+     * @return a new array of {@code depth + 1} Frobenius norms, the first layer's first
+     */
     public static double[] layerGradientNorms(String activation, int depth, long seed) {
         Random rng = new Random(seed);
         Init init = activation.equals("relu") ? Init.he() : Init.normalFanIn();
@@ -60,7 +67,15 @@ public final class VanishingGradients {
         }
     }
 
-    /** Prints the tables and writes the two plots into {@code dir}; returns the files. */
+    /**
+     * Prints the tables and writes the two plots into {@code dir}; returns the files.
+     *
+     * @param out      where to print the tables
+     * @param dir      the folder for the plots
+     * @param maxDepth the deepest network measured
+     * @param seed     the seed of every network
+     * @return the plot files written
+     */
     public static List<Path> run(PrintStream out, Path dir, int maxDepth, long seed) {
         out.println("Vanishing gradients (lecture 002, 3.1.2): ||dL/dW^l|| at initialisation, hidden layers of "
                 + WIDTH + " units, batch " + BATCH);
@@ -91,6 +106,11 @@ public final class VanishingGradients {
         return files;
     }
 
+    /**
+     * Prints the tables for depths up to 10 and writes the plots into the reports folder.
+     *
+     * @param args none
+     */
     public static void main(String[] args) {
         run(System.out, Reports.dir(), 10, 1);
     }

@@ -32,7 +32,12 @@ public final class Xor {
     static final double[][] INPUTS = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
     static final int[] XOR = {0, 1, 1, 0};
 
-    /** The output sums {@code w₅h₁ + w₆h₂} on 00, 01, 10, 11 for the sheet's weights and the given w₆. */
+    /**
+     * The output sums {@code w₅h₁ + w₆h₂} on 00, 01, 10, 11 for the hand-set weights and the given w₆.
+     *
+     * @param w6 the weight w₆
+     * @return a new array of the four sums
+     */
     public static double[] sheetSums(double w6) {
         double[] out = new double[4];
         for (int i = 0; i < 4; i++) {
@@ -46,13 +51,24 @@ public final class Xor {
         return out;
     }
 
-    /** Whether thresholding the sums at 0 gives XOR. */
+    /**
+     * Whether thresholding the sums at 0 gives XOR.
+     *
+     * @param sums the output sums on 00, 01, 10, 11
+     * @return true when exactly 01 and 10 give sums ≥ 0
+     */
     public static boolean computesXor(double[] sums) {
         for (int i = 0; i < 4; i++) if ((sums[i] >= 0 ? 1 : 0) != XOR[i]) return false;
         return true;
     }
 
-    /** Trains a 2-2-1 sigmoid network on XOR from {@code seed}; returns the number of the 4 inputs it gets right. */
+    /**
+     * Trains a 2-2-1 sigmoid network on XOR from {@code seed}; returns the number of the 4 inputs it gets
+     * right.
+     *
+     * @param seed the seed of the initialisation and the shuffling
+     * @return 0 to 4
+     */
     public static int train(long seed) {
         Random rng = new Random(seed);
         Sequential net = Mlp.builder(2).hidden(2, Activation.sigmoid()).output(1).init(Init.glorot()).build(rng);
@@ -66,6 +82,12 @@ public final class Xor {
         return right;
     }
 
+    /**
+     * Prints the hand-set weights' sums and how many of {@code seeds} trained networks compute XOR.
+     *
+     * @param out   where to print
+     * @param seeds the number of training runs, seeds 1 to seeds
+     */
     public static void print(PrintStream out, int seeds) {
         out.println("XOR with two sigmoid hidden units (sheet 001, 3.2.4)");
         for (double w6 : new double[] {6, -6}) {
@@ -84,6 +106,11 @@ public final class Xor {
                 + "(inputs right per seed: %s)%n", solved, seeds, per);
     }
 
+    /**
+     * Runs the checks and prints them on standard output.
+     *
+     * @param args the number of training runs (default 10)
+     */
     public static void main(String[] args) {
         print(System.out, args.length > 0 ? Integer.parseInt(args[0]) : 10);
     }

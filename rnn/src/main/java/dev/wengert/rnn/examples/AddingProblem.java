@@ -69,6 +69,12 @@ public final class AddingProblem {
     /**
      * Trains an LSTM({@code hidden}) with a readout by BPTT (Adam, lr 0.01, batch 32) for {@code iterations}
      * iterations on sequences of length T and returns the MSE on 1000 fresh test sequences. For the tests.
+     *
+     * @param T          the sequence length
+     * @param hidden     the LSTM's hidden size
+     * @param iterations the number of training batches
+     * @param seed       the seed of the weights and the data
+     * @return the test mean squared error
      */
     public static double trainedMse(int T, int hidden, int iterations, long seed) {
         Random rng = new Random(seed);
@@ -81,6 +87,12 @@ public final class AddingProblem {
         return testMse(net, T, 1000, new Random(seed + 2000));
     }
 
+    /**
+     * Trains until the test MSE falls below {@code target} or the iterations run out, printing progress.
+     *
+     * @param args {@code key=value} options: {@code seed=1 T=50 hidden=16 batch=32 iterations=3000 lr=0.01
+     *     target=0.005} (the defaults)
+     */
     public static void main(String[] args) {
         Args a = new Args(args);
         long seed = a.integer("seed", 1);

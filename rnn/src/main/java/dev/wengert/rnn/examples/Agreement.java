@@ -29,6 +29,11 @@ import java.util.Random;
 public final class Agreement {
     private Agreement() {}
 
+    /**
+     * Runs the random cases and prints the worst disagreement of each algorithm, per kind of cell.
+     *
+     * @param args {@code key=value} options: {@code seed=1 cases=200} (the defaults)
+     */
     public static void main(String[] args) {
         Args a = new Args(args);
         Random rng = new Random(a.integer("seed", 1));

@@ -26,6 +26,11 @@ import java.util.Random;
 public final class Approximations {
     private Approximations() {}
 
+    /**
+     * Prints the cosine similarities of SnAp-1 and UORO to the exact gradient, for RNN and LSTM cells.
+     *
+     * @param args {@code key=value} options: {@code seed=1 T=50 runs=100 sizes=8,32} (the defaults)
+     */
     public static void main(String[] args) {
         Args a = new Args(args);
         long seed = a.integer("seed", 1);

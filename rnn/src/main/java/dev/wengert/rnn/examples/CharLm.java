@@ -122,6 +122,12 @@ public final class CharLm {
 
     record Curve(String name, double[] chars, double[] bits, double heldOut, double seconds) {}
 
+    /**
+     * Trains the character model with each method, prints the losses and writes the loss plot.
+     *
+     * @param args {@code key=value} options: {@code seed=1 hidden=32 epochs=4 seq=50 k=10 lr=0.002
+     *     window=2000 methods=bptt,tbptt,rtrl,snap1 plot=reports/rnn/charlm-loss.png} (the defaults)
+     */
     public static void main(String[] args) {
         Args a = new Args(args);
         long seed = a.integer("seed", 1);

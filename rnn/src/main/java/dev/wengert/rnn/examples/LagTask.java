@@ -96,6 +96,13 @@ public final class LagTask {
     /** A training run's held-out cross-entropy, measured every {@code every} steps. */
     record Curve(String name, double[] steps, double[] loss, double seconds) {}
 
+    /**
+     * Trains with TBPTT for each k (and online RTRL), prints the held-out cross-entropies and writes the
+     * plot.
+     *
+     * @param args {@code key=value} options: {@code seed=1 hidden=16 steps=60000 streams=32 lr=0.005
+     *     rtrlLr=0.001 ks=2,3,4,5,8,10 rtrl=true whhScale=0.5 plot=reports/rnn/lag-task.png} (the defaults)
+     */
     public static void main(String[] args) {
         Args a = new Args(args);
         long seed = a.integer("seed", 1);
@@ -173,6 +180,12 @@ public final class LagTask {
      * The held-out cross-entropy (mean of the last 5 of 30 evaluations) after training a tanh RNN with
      * {@code hidden} units (W_hh scaled by 0.5) on {@code steps} steps of 32 streams: by chunked TBPTT(k),
      * Adam lr 0.005, or by online exact RTRL ({@code k == 0}), Adam lr 0.001. For the tests.
+     *
+     * @param k      the TBPTT truncation, or 0 for online exact RTRL
+     * @param hidden the number of hidden units
+     * @param steps  the number of training steps per stream
+     * @param seed   the seed of the weights and the data
+     * @return the held-out cross-entropy, in nats
      */
     public static double heldOutCrossEntropy(int k, int hidden, int steps, long seed) {
         Object[] train = data(steps, 32, new Random(seed));

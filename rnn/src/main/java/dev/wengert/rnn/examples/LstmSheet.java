@@ -29,13 +29,21 @@ public final class LstmSheet {
     /** Input sequence 2 of the sheet. */
     public static final double[] INPUT_2 = {1, 1, 0, 1, 1};
 
-    /** The sheet's cell (typo corrected: the second W^{c,h} is W^{i,h} = 0). */
+    /**
+     * The sheet's cell (typo corrected: the second W^{c,h} is W^{i,h} = 0).
+     *
+     * @return a new scalar cell
+     */
     public static LstmCell sheetCell() {
         //                    W_fh W_fx  b_f  W_ih W_ix  b_i  W_oh W_ox b_o  W_ch  W_cx b_c
         return LstmCell.scalar(0, 0, -100, 0, 100, 100, 0, 100, 0, -100, 50, 0);
     }
 
-    /** The cell of 2c, whose h_t are the negatives of the sheet cell's for the same 0/1 inputs. */
+    /**
+     * The cell of 2c, whose h_t are the negatives of the sheet cell's for the same 0/1 inputs.
+     *
+     * @return a new scalar cell
+     */
     public static LstmCell negatedCell() {
         return LstmCell.scalar(0, 0, -100, 0, 100, 100, 0, 100, 0, -100, -50, 0);
     }
@@ -43,6 +51,11 @@ public final class LstmSheet {
     /**
      * h_0, h_1, ... for the input sequence xs, from {@code h_{−1} = c_{−1} = 0}; with {@code round}, h_t is
      * rounded to the nearest integer (halves away from zero) before it is fed back, as the sheet allows.
+     *
+     * @param cell  a scalar cell (n = m = 1)
+     * @param xs    the inputs
+     * @param round whether to round h_t before feeding it back
+     * @return a new array of the outputs h_t, one per input
      */
     public static double[] run(LstmCell cell, double[] xs, boolean round) {
         double[] hs = new double[xs.length];
@@ -61,7 +74,11 @@ public final class LstmSheet {
         return hs;
     }
 
-    /** Prints the tables. */
+    /**
+     * Prints the tables.
+     *
+     * @param out where to print
+     */
     public static void print(PrintStream out) {
         out.println("Sheet 004, question 2: the scalar LSTM (the second W^{c,h} = 0 of the sheet is W^{i,h})");
         out.println("(a) h_t, rounded to the nearest integer at every step:");
@@ -84,6 +101,11 @@ public final class LstmSheet {
         }
     }
 
+    /**
+     * Prints the tables on standard output.
+     *
+     * @param args none
+     */
     public static void main(String[] args) {
         print(System.out);
     }

@@ -27,12 +27,21 @@ import java.util.Random;
 public final class RtrlDemo {
     private RtrlDemo() {}
 
-    /** Prints the comparison at hidden sizes 32 and 64. */
+    /**
+     * Prints the comparison at hidden sizes 32 and 64.
+     *
+     * @param out where to print
+     */
     public static void run(PrintStream out) {
         run(out, 32, 64);
     }
 
-    /** Prints the comparison, timing the given hidden sizes. */
+    /**
+     * Prints the comparison, timing the given hidden sizes.
+     *
+     * @param out         where to print
+     * @param hiddenSizes the hidden sizes to time
+     */
     public static void run(PrintStream out, int... hiddenSizes) {
         out.println("Recurrent learning: BPTT (reverse mode) against exact RTRL (forward mode)");
         agreement(out, new RnnCell(8, 16, new Random(3)), 2);
@@ -106,6 +115,11 @@ public final class RtrlDemo {
         return t;
     }
 
+    /**
+     * Prints the comparison on standard output.
+     *
+     * @param args the hidden sizes to time (default 32 64)
+     */
     public static void main(String[] args) {
         if (args.length == 0) {
             run(System.out);

@@ -104,12 +104,22 @@ public final class SignOfRunningSum {
     /**
      * Trains the scalar LSTM with the default settings for {@code batches} batches and returns the error
      * rates {training length, five times longer} on 1000 fresh test sequences each.
+     *
+     * @param seed    the seed of the weights and the data
+     * @param batches the number of training batches
+     * @return a new array: the error rate at the training length, then at five times it
      */
     public static double[] errorRatesAfterTraining(long seed, int batches) {
         Result r = train(new Args(new String[] {"seed=" + seed, "batches=" + batches}), null);
         return new double[] {r.errorTrainLength(), r.errorLong()};
     }
 
+    /**
+     * Trains the scalar LSTM online and prints its test error rates.
+     *
+     * @param args {@code key=value} options: {@code seed=1 hidden=1 length=20 batch=16 batches=300 lr=0.05}
+     *     (the defaults)
+     */
     public static void main(String[] args) {
         Args a = new Args(args);
         System.out.println("Sign of the running sum (sheet 004, 2d): scalar LSTM, online exact RTRL, Adam");
