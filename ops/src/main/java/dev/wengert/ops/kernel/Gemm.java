@@ -64,6 +64,7 @@ public final class Gemm {
      * Sets the number of threads used for large products (1 = single-threaded). Takes effect for calls
      * started afterwards.
      *
+     * @param n the thread count, at least 1
      * @throws IllegalArgumentException if {@code n < 1}
      */
     public static void setThreads(int n) {
@@ -73,7 +74,11 @@ public final class Gemm {
         threads = n;
     }
 
-    /** The number of threads used for large products. */
+    /**
+     * The number of threads used for large products.
+     *
+     * @return the thread count ({@code wengert.threads}, {@link #setThreads}, or the processor count)
+     */
     public static int threads() {
         return threads;
     }
@@ -95,6 +100,8 @@ public final class Gemm {
     /**
      * A short description of the active implementation, e.g. {@code "vector(4 lanes, 6x8 tile), 2 threads"}
      * or {@code "scalar fallback (jdk.incubator.vector not present ...), 1 thread"}.
+     *
+     * @return the kernel, its vector width and tile, the fallback reason if any, and the thread count
      */
     public static String implementation() {
         String reason = Kernels.fallbackReason();
@@ -105,6 +112,13 @@ public final class Gemm {
 
     /**
      * Returns a new m×n array C = A·B for row-major A (m×k, length m·k) and B (k×n, length k·n).
+     *
+     * @param a A, m×k row-major, not written
+     * @param b B, k×n row-major, not written
+     * @param m rows of A and C
+     * @param k columns of A, rows of B
+     * @param n columns of B and C
+     * @return a new array of m·n elements, C row-major
      *
      * @throws IllegalArgumentException if a dimension is negative, an array length does not match, or m·n
      *                                  does not fit in an array
@@ -148,6 +162,22 @@ public final class Gemm {
      * Large products are multi-threaded as described in the class comment; the call returns when C is
      * complete.
      *
+     * @param transA whether A is stored transposed (k×m)
+     * @param transB whether B is stored transposed (n×k)
+     * @param m      rows of op(A) and C
+     * @param n      columns of op(B) and C
+     * @param k      columns of op(A), rows of op(B)
+     * @param alpha  α
+     * @param a      A's array, not written
+     * @param aOff   where A starts in it
+     * @param lda    A's row stride
+     * @param b      B's array, not written
+     * @param bOff   where B starts in it
+     * @param ldb    B's row stride
+     * @param beta   β (0: C is not read)
+     * @param c      C's array, written in its m×n window only
+     * @param cOff   where C starts in it
+     * @param ldc    C's row stride
      * @throws IllegalArgumentException if a dimension, offset or leading dimension is negative, a leading
      *                                  dimension is smaller than its matrix's row length, or an array is too
      *                                  short for the given offset, leading dimension and shape
@@ -166,6 +196,24 @@ public final class Gemm {
      * double[], int, int) gemm} on at most {@code maxThreads} threads (at most {@link #threads()} as well): for
      * callers that want a product kept on the calling thread ({@code maxThreads == 1}), for instance because
      * they run their own parallel sections. The size thresholds still decide whether it is split at all.
+     *
+     * @param maxThreads the most threads to use, at least 1
+     * @param transA whether A is stored transposed (k×m)
+     * @param transB whether B is stored transposed (n×k)
+     * @param m      rows of op(A) and C
+     * @param n      columns of op(B) and C
+     * @param k      columns of op(A), rows of op(B)
+     * @param alpha  α
+     * @param a      A's array, not written
+     * @param aOff   where A starts in it
+     * @param lda    A's row stride
+     * @param b      B's array, not written
+     * @param bOff   where B starts in it
+     * @param ldb    B's row stride
+     * @param beta   β (0: C is not read)
+     * @param c      C's array, written in its m×n window only
+     * @param cOff   where C starts in it
+     * @param ldc    C's row stride
      *
      * @throws IllegalArgumentException if {@code maxThreads < 1}, or as {@code gemm}
      */

@@ -48,12 +48,21 @@ public final class MathKernels {
         }
     }
 
-    /** Whether the Vector API path is in use (the results are the same either way). */
+    /**
+     * Whether the Vector API path is in use (the results are the same either way).
+     *
+     * @return true when the functions run on {@code jdk.incubator.vector}
+     */
     public static boolean vectorized() {
         return KERNEL != ScalarElementwise.INSTANCE;
     }
 
-    /** {@code y[i] = tanh(x[i])} over the whole of x (y as long as x). */
+    /**
+     * {@code y[i] = tanh(x[i])} over the whole of x.
+     *
+     * @param x the arguments, not written (unless it is y)
+     * @param y the results, at least as long as x; may be x itself (in place)
+     */
     public static void tanh(double[] x, double[] y) {
         KERNEL.tanh(x, 0, y, 0, x.length);
     }
@@ -61,22 +70,47 @@ public final class MathKernels {
     /**
      * {@code y[yOff + i] = tanh(x[xOff + i])} for {@code i < n}, the same bits as the whole-array form; x and y
      * may be the same array at the same offset (in place).
+     *
+     * @param x    the arguments
+     * @param xOff where they start in x
+     * @param y    where the results go
+     * @param yOff where they start in y
+     * @param n    how many
      */
     public static void tanh(double[] x, int xOff, double[] y, int yOff, int n) {
         KERNEL.tanh(x, xOff, y, yOff, n);
     }
 
-    /** {@code y[yOff + i] = σ(x[xOff + i])} for {@code i < n}, in place allowed, as {@link #tanh(double[], int, double[], int, int)}. */
+    /**
+     * {@code y[yOff + i] = σ(x[xOff + i])} for {@code i < n}, in place allowed, as
+     * {@link #tanh(double[], int, double[], int, int)}.
+     *
+     * @param x    the arguments
+     * @param xOff where they start in x
+     * @param y    where the results go
+     * @param yOff where they start in y
+     * @param n    how many
+     */
     public static void sigmoid(double[] x, int xOff, double[] y, int yOff, int n) {
         KERNEL.sigmoid(x, xOff, y, yOff, n);
     }
 
-    /** {@code y[i] = σ(x[i]) = 1 / (1 + e^{-x[i]})}, without overflow for either sign. */
+    /**
+     * {@code y[i] = σ(x[i]) = 1 / (1 + e^{-x[i]})}, without overflow for either sign.
+     *
+     * @param x the arguments, not written (unless it is y)
+     * @param y the results, at least as long as x; may be x itself (in place)
+     */
     public static void sigmoid(double[] x, double[] y) {
         KERNEL.sigmoid(x, 0, y, 0, x.length);
     }
 
-    /** {@code y[i] = e^{x[i]}}. */
+    /**
+     * {@code y[i] = e^{x[i]}}.
+     *
+     * @param x the arguments, not written (unless it is y)
+     * @param y the results, at least as long as x; may be x itself (in place)
+     */
     public static void exp(double[] x, double[] y) {
         KERNEL.exp(x, 0, 0.0, y, 0, x.length);
     }
@@ -85,22 +119,45 @@ public final class MathKernels {
      * {@code y[yOff + i] = e^{x[xOff + i] - shift}} for {@code i < n}; returns their sum, added as eight
      * partial sums (element i into sum {@code i mod 8}, each in order of i) combined as
      * {@code ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))}.
+     *
+     * @param x     the arguments
+     * @param xOff  where they start in x
+     * @param shift subtracted from each argument before the exponential (a softmax's maximum)
+     * @param y     where the exponentials go
+     * @param yOff  where they start in y
+     * @param n     how many
+     * @return the sum of the n exponentials, in the order above
      */
     public static double expShifted(double[] x, int xOff, double shift, double[] y, int yOff, int n) {
         return KERNEL.expShifted(x, xOff, shift, y, yOff, n);
     }
 
-    /** e^v for one value: the same bits as {@link #exp(double[], double[])}. */
+    /**
+     * e^v for one value: the same bits as {@link #exp(double[], double[])}.
+     *
+     * @param v the argument
+     * @return e^v
+     */
     public static double exp(double v) {
         return ScalarElementwise.exp(v);
     }
 
-    /** tanh v for one value: the same bits as {@link #tanh(double[], double[])}. */
+    /**
+     * tanh v for one value: the same bits as {@link #tanh(double[], double[])}.
+     *
+     * @param v the argument
+     * @return tanh v
+     */
     public static double tanh(double v) {
         return ScalarElementwise.tanh(v);
     }
 
-    /** σ(v) for one value, without overflow for either sign: the same bits as {@link #sigmoid(double[], double[])}. */
+    /**
+     * σ(v) for one value, without overflow for either sign: the same bits as {@link #sigmoid(double[], double[])}.
+     *
+     * @param v the argument
+     * @return 1 / (1 + e^(−v))
+     */
     public static double sigmoid(double v) {
         return ScalarElementwise.sigmoid(v);
     }
