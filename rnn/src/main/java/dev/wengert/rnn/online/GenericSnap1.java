@@ -18,12 +18,23 @@ import java.util.Random;
  * pattern (a random point makes an accidental zero improbable).
  *
  * <p>For a stack, one step of the stacked cell runs through every layer, so P holds, for a parameter of
- * layer l, its own units in layer l and every unit of every layer above. For a stack of element-wise layers
- * no entry outside P ever becomes non-zero (a parameter of unit j of layer l moves only unit j of layer l,
- * and whatever it moves above), so SnAp-1 is then exact RTRL; its cost is that of the pattern, p × (units
- * above) per sequence, which the layer-wise rule ({@link ElementwiseOnline}) avoids by dropping the
- * cross-layer temporal entries. This class computes the dense tangents and masks them: it is the reference
- * form (p² memory for the parameter tangents), for measurements on small networks.
+ * layer l, its own units in layer l and every unit of every layer above. For a stack of real element-wise
+ * layers ({@code DiagonalRnnCell}, {@code ElstmCell}) no entry outside P ever becomes non-zero (a parameter of
+ * unit j of layer l moves only unit j of layer l, and whatever it moves above), so SnAp-1 is then exact RTRL;
+ * its cost is that of the pattern, p × (units above) per sequence, which the layer-wise rule
+ * ({@link ElementwiseOnline}) avoids by dropping the cross-layer temporal entries.
+ *
+ * <p>The {@code LruCell} is different: its complex units are real pairs, and the immediate effect of
+ * {@code B_re[j,k]} is on {@code x_re,j} only (of {@code B_im[j,k]} on {@code x_im,j} only), so P leaves out
+ * the other half of the unit, into which the rotation by λ carries the effect one step later. SnAp-1 on the
+ * real-pair LRU is therefore an approximation (a complex-valued implementation, whose unit is one complex
+ * number, would keep both halves and be exact).
+ *
+ * <p>P is the pattern of the immediate Jacobian, strictly (Menick et al.'s definition). The fast
+ * {@link dev.wengert.rnn.Snap1} of the LSTM keeps a unit's whole {@code (c_i, h_i)} block for every parameter of
+ * unit i, one entry more for the output gate's parameters (which move {@code h_i} but not {@code c_i} in one
+ * step); for the vanilla RNN the two are the same. This class computes the dense tangents and masks them: it
+ * is the reference form (p² memory for the parameter tangents), for measurements on small networks.
  */
 public final class GenericSnap1 extends ForwardLearner {
     private final Tensor[] paramTangents;
