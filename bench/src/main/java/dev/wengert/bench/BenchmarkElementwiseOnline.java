@@ -45,18 +45,23 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms4g", "-Xmx4g", "-Xmn512m"})
 public class BenchmarkElementwiseOnline {
+    /** {@code forward}, {@code online} or {@code bptt}. */
     @Param({"forward", "online", "bptt"})
     public String algorithm;
 
+    /** LRU layers in the stack. */
     @Param({"1", "4"})
     public int layers;
 
+    /** Width: inputs, complex states and outputs of every layer. */
     @Param({"16", "64"})
     public int n;
 
+    /** The sequence length T. */
     @Param({"100", "1000", "10000"})
     public int steps;
 
+    /** Sequences per batch. */
     @Param({"1"})
     public int batch;
 
@@ -66,6 +71,7 @@ public class BenchmarkElementwiseOnline {
     private ForwardLearner learner;
     private ElementwiseInference inference;
 
+    /** The network, the sequence and the learner, once per trial. */
     @Setup(Level.Trial)
     public void setup() {
         Random rng = new Random(0);

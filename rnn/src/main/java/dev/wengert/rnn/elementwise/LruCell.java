@@ -202,7 +202,7 @@ public final class LruCell extends Cell {
         return new int[] {m, n, h};
     }
 
-    /** The number N of complex state units. */
+    /** @return the number N of complex state units */
     public int states() {
         return states;
     }
