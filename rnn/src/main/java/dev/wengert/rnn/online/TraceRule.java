@@ -11,6 +11,10 @@ package dev.wengert.rnn.online;
  *   <li>{@link #NONE}: {@code e_t = I_t}: no temporal credit at all, only the current step's effect; with
  *       spatial backpropagation across layers this is "spatial backpropagation only".</li>
  * </ul>
+ * With the layer-wise rule ({@link ElementwiseOnline}) these are familiar truncations: {@link #NONE} is
+ * TBPTT(1, 1) of Williams and Peng (the loss of every step backpropagated through that step only), for one
+ * layer and for a stack alike; {@link #ONE_STEP} is TBPTT(1, 2) for one layer (on a stack TBPTT(1, 2) also
+ * keeps the paths through the layers above at step t − 1, which the layer-wise rule drops).
  */
 public enum TraceRule {
     /** The exact RTRL recursion {@code e_t = J_t e_{t−1} + I_t}. */
