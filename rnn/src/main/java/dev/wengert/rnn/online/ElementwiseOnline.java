@@ -68,7 +68,7 @@ public final class ElementwiseOnline extends ForwardLearner {
             if (cells[l] instanceof StackedCell) {
                 throw new IllegalArgumentException("ElementwiseOnline: layer " + l + " is itself a stack; flatten it");
             }
-            LayerSensitivity.of(cells[l], 1, rule, "ElementwiseOnline: layer " + l); // checks the kind only
+            LayerSensitivity.requireElementwise(cells[l], "ElementwiseOnline: layer " + l);
             doubles += LayerSensitivity.traceDoubles(cells[l], batch, rule);
         }
         requireMemory("elementwise online (" + rule + ")", String.format(Locale.ROOT,

@@ -31,11 +31,18 @@ abstract class LayerSensitivity {
 
     /** The sensitivity of an element-wise cell, or an exception naming it when it is not one. */
     static LayerSensitivity of(Cell cell, int batch, TraceRule rule, String who) {
+        requireElementwise(cell, who);
         if (cell instanceof LruCell) return new LruSensitivity((LruCell) cell, batch, rule);
         if (cell instanceof DiagonalRnnCell) return new DiagonalRnnSensitivity((DiagonalRnnCell) cell, batch, rule);
-        if (cell instanceof ElstmCell) return new ElstmSensitivity((ElstmCell) cell, batch, rule);
-        throw new IllegalArgumentException(who + ": " + cell.name() + " is not an element-wise cell (LruCell, "
-                + "DiagonalRnnCell or ElstmCell); use Rtrl for other cells");
+        return new ElstmSensitivity((ElstmCell) cell, batch, rule);
+    }
+
+    /** Throws, naming {@code who} and the cell, unless the cell is one this package has traces for. */
+    static void requireElementwise(Cell cell, String who) {
+        if (!(cell instanceof LruCell || cell instanceof DiagonalRnnCell || cell instanceof ElstmCell)) {
+            throw new IllegalArgumentException(who + ": " + cell.name() + " is not an element-wise cell (LruCell, "
+                    + "DiagonalRnnCell or ElstmCell); use Rtrl for other cells");
+        }
     }
 
     /** The doubles of trace storage this layer would keep for the batch (for the memory guard). */

@@ -145,6 +145,26 @@ class ElementwiseRtrlTest {
     }
 
     @Test
+    void aStackLearnsOnlineByTheLayerwiseRule() {
+        // Two LRUs (the lower one's memory is what the task needs), the target the input of 2 steps ago.
+        Random rng = new Random(SEED + 7);
+        RecurrentNet net = RecurrentNet.withReadout(new StackedCell(dev.wengert.rnn.elementwise.LruCell.ring(1, 8, 8,
+                0.5, 0.95, Math.PI, rng), dev.wengert.rnn.elementwise.LruCell.ring(8, 8, 8, 0.0, 0.5, Math.PI, rng)), 1,
+                rng);
+        int T = 3000;
+        Tensor[] xs = Nets.inputs(T, 1, 1, rng);
+        Tensor[] targets = new Tensor[T];
+        for (int t = 0; t < T; t++) targets[t] = t >= 2 ? xs[t - 2].copy() : null;
+        double[] losses = OnlineLearning.run(ElementwiseOnline.zucchet(net, 1), new dev.wengert.nn.Adam(
+                net.parameters(), 0.005), xs, 0, T, StepLoss.squaredError(targets));
+        double first = 0;
+        double last = 0;
+        for (int t = 2; t < 302; t++) first += losses[t];
+        for (int t = T - 300; t < T; t++) last += losses[t];
+        assertTrue(last < 0.3 * first, "online loss over the first 300 steps " + first + ", last 300 " + last);
+    }
+
+    @Test
     void rejectsWhatItCannotDo() {
         Random rng = new Random(SEED + 6);
         var e = assertThrows(IllegalArgumentException.class,
