@@ -82,7 +82,7 @@ public final class DiagonalRnnCell extends Cell {
             do {
                 u = rng.nextDouble();
             } while (u == 0.0);
-            nu[j] = Math.log(-0.5 * Math.log(u * (rMax * rMax - rMin * rMin) + rMin * rMin));
+            nu[j] = StrictMath.log(-0.5 * StrictMath.log(u * (rMax * rMax - rMin * rMin) + rMin * rMin));
         }
         return Tensor.wrap(nu, n);
     }

@@ -153,9 +153,9 @@ public final class LruCell extends Cell {
         double[] gamma = new double[n];
         for (int j = 0; j < n; j++) {
             double modSquared = open(rng) * (rMax * rMax - rMin * rMin) + rMin * rMin;
-            nu[j] = Math.log(-0.5 * Math.log(modSquared));
-            theta[j] = Math.log(maxPhase * open(rng));
-            gamma[j] = 0.5 * Math.log(1 - modSquared);
+            nu[j] = StrictMath.log(-0.5 * StrictMath.log(modSquared));
+            theta[j] = StrictMath.log(maxPhase * open(rng));
+            gamma[j] = 0.5 * StrictMath.log(1 - modSquared);
         }
         return new LruCell(Tensor.wrap(nu, n), Tensor.wrap(theta, n), Tensor.wrap(gamma, n), scaled(rng, n, m, 2 * m),
                 scaled(rng, n, m, 2 * m), scaled(rng, h, n, n), scaled(rng, h, n, n), scaled(rng, h, m, m));

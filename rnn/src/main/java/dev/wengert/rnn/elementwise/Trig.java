@@ -16,13 +16,13 @@ final class Trig {
     private Trig() {}
 
     private static final Primitive SIN = CustomOp.named("sin")
-            .forward(x -> map(x[0], Math::sin))
+            .forward(x -> map(x[0], StrictMath::sin))
             .vjp((g, x, y) -> new Tensor[] {Ops.mul(g, cos(x[0]))})
             .jvp((t, x, y) -> t[0] == null ? null : Ops.mul(t[0], cos(x[0])))
             .build();
 
     private static final Primitive COS = CustomOp.named("cos")
-            .forward(x -> map(x[0], Math::cos))
+            .forward(x -> map(x[0], StrictMath::cos))
             .vjp((g, x, y) -> new Tensor[] {Ops.neg(Ops.mul(g, sin(x[0])))})
             .jvp((t, x, y) -> t[0] == null ? null : Ops.neg(Ops.mul(t[0], sin(x[0]))))
             .build();

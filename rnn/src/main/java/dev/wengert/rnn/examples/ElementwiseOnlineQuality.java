@@ -75,7 +75,7 @@ public final class ElementwiseOnlineQuality {
                             ? new DiagonalRnnCell(3, 8, 0, 1, rng) : new ElstmCell(3, 8, memory == 1 ? 12 : 1, rng);
                     if (!kind.equals("elstm") && memory > 0) {
                         double[] nu = cell.parameters().get(0).mutableData();
-                        java.util.Arrays.fill(nu, memory == 1 ? Math.log(-Math.log(1 - 1e-6)) : 7.0);
+                        java.util.Arrays.fill(nu, memory == 1 ? StrictMath.log(-StrictMath.log(1 - 1e-6)) : 7.0);
                     }
                     RecurrentNet net = RecurrentNet.withReadout(cell, 2, rng);
                     Tensor[] xs = inputs(200, 2, 3, rng);

@@ -1,5 +1,6 @@
 package dev.wengert.rnn.online;
 
+import dev.wengert.ops.kernel.MathKernels;
 import dev.wengert.rnn.elementwise.DiagonalRnnCell;
 
 /**
@@ -40,7 +41,7 @@ final class DiagonalRnnSensitivity extends LayerSensitivity {
         double[] w = cell.inputWeights().data();
         double[] bias = cell.bias().data();
         a = new double[n];
-        for (int j = 0; j < n; j++) a[j] = Math.exp(-Math.exp(nu[j]));
+        for (int j = 0; j < n; j++) a[j] = MathKernels.exp(-MathKernels.exp(nu[j]));
         hPrev = previous[0];
         u = input;
         double[] hNew = new double[batch * n];
@@ -77,7 +78,7 @@ final class DiagonalRnnSensitivity extends LayerSensitivity {
             for (int j = 0; j < n; j++) {
                 int q = b * n + j;
                 double g = gy[q];
-                grad[offset + j] += -Math.exp(nu[j]) * a[j] * g * eA[0][q];
+                grad[offset + j] += -MathKernels.exp(nu[j]) * a[j] * g * eA[0][q];
                 grad[oBias + j] += g * eBias[0][q];
                 for (int k = 0; k < m; k++) {
                     grad[oB + j * m + k] += g * eB[0][q * m + k];

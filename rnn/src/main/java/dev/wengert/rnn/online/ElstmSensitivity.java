@@ -1,5 +1,6 @@
 package dev.wengert.rnn.online;
 
+import dev.wengert.ops.kernel.MathKernels;
 import dev.wengert.rnn.elementwise.ElstmCell;
 
 /**
@@ -81,7 +82,7 @@ final class ElstmSensitivity extends LayerSensitivity {
                     sz += wz[j * m + k] * uk;
                     sf += wf[j * m + k] * uk;
                 }
-                double z = Math.tanh(sz);
+                double z = MathKernels.tanh(sz);
                 double f = sigmoid(sf);
                 c[q] = f * cPrev[q] + (1 - f) * z;
                 kz[q] = (1 - f) * (1 - z * z);
@@ -101,7 +102,7 @@ final class ElstmSensitivity extends LayerSensitivity {
     }
 
     private static double sigmoid(double v) {
-        return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+        return MathKernels.sigmoid(v);
     }
 
     @Override

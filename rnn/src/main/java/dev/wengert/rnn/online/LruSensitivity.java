@@ -1,5 +1,6 @@
 package dev.wengert.rnn.online;
 
+import dev.wengert.ops.kernel.MathKernels;
 import dev.wengert.rnn.elementwise.LruCell;
 
 /**
@@ -63,11 +64,11 @@ final class LruSensitivity extends LayerSensitivity {
         lamIm = new double[n];
         gamma = new double[n];
         for (int j = 0; j < n; j++) {
-            double mod = Math.exp(-Math.exp(nu[j]));
-            double phase = Math.exp(theta[j]);
-            lamRe[j] = mod * Math.cos(phase);
-            lamIm[j] = mod * Math.sin(phase);
-            gamma[j] = Math.exp(gl[j]);
+            double mod = MathKernels.exp(-MathKernels.exp(nu[j]));
+            double phase = MathKernels.exp(theta[j]);
+            lamRe[j] = mod * StrictMath.cos(phase);
+            lamIm[j] = mod * StrictMath.sin(phase);
+            gamma[j] = MathKernels.exp(gl[j]);
         }
         xPrevRe = previous[0];
         xPrevIm = previous[1];
@@ -151,8 +152,8 @@ final class LruSensitivity extends LayerSensitivity {
                 // w = λ e^λ; conj(δ) w = (dr wr + di wi) + i (dr wi − di wr)
                 double wr = lamRe[j] * el[2 * q] - lamIm[j] * el[2 * q + 1];
                 double wi = lamRe[j] * el[2 * q + 1] + lamIm[j] * el[2 * q];
-                grad[oNu + j] += -Math.exp(nu[j]) * (dr * wr + di * wi);
-                grad[oTheta + j] += -Math.exp(theta[j]) * (dr * wi - di * wr);
+                grad[oNu + j] += -MathKernels.exp(nu[j]) * (dr * wr + di * wi);
+                grad[oTheta + j] += -MathKernels.exp(theta[j]) * (dr * wi - di * wr);
                 grad[oGamma + j] += dr * eg[2 * q] + di * eg[2 * q + 1];
                 for (int k = 0; k < m; k++) {
                     int e = 2 * (q * m + k);
