@@ -37,14 +37,14 @@ public final class Demo {
     /** BPTT against exact RTRL: the same gradient two ways, and what each costs. */
     static void recurrent() {
         System.out.println("4. Recurrent learning: BPTT and exact RTRL");
-        dev.wengert.rnn.examples.RtrlDemo.run(System.out);
+        dev.wengert.examples.rnn.RtrlDemo.run(System.out);
         System.out.println();
     }
 
     /** MNIST when the data is cached (or fetched on request), generated data otherwise. */
     static void mnist() {
         System.out.println("3. Training a network");
-        dev.wengert.nn.examples.MnistDemo.run(System.out, Boolean.getBoolean("wengert.fetch"));
+        dev.wengert.examples.nn.MnistDemo.run(System.out, Boolean.getBoolean("wengert.fetch"));
         System.out.println();
     }
 

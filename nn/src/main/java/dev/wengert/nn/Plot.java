@@ -14,7 +14,9 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Line plots written as PNG files (loss curves, accuracy curves, scaling curves), through XChart.
+ * Line plots written as PNG files (loss curves, accuracy curves, scaling curves), through XChart, an
+ * optional dependency: a program that saves plots adds {@code org.knowm.xchart:xchart} to its own
+ * dependencies (without it, {@link #save} says so).
  *
  * <pre>{@code
  * Plot.lines("Training loss", "epoch", "loss")
@@ -137,14 +139,9 @@ public final class Plot {
      */
     public Path save(Path file) {
         if (series.isEmpty()) throw new IllegalStateException("plot '" + title + "': no series");
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel)
-                .yAxisTitle(yLabel).build();
-        chart.getStyler().setXAxisLogarithmic(logX);
-        chart.getStyler().setYAxisLogarithmic(logY);
-        chart.getStyler().setLegendVisible(series.size() > 1);
-        for (Map.Entry<String, double[][]> e : series.entrySet()) {
-            XYSeries s = chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
-            if (!markers) s.setMarker(SeriesMarkers.NONE);
+        if (!XCHART) {
+            throw new IllegalStateException("plot '" + title + "': drawing needs XChart, an optional dependency of "
+                    + "wengert-nn; add org.knowm.xchart:xchart (3.8) to your project to write " + file);
         }
         String name = file.getFileName().toString();
         Path target = name.endsWith(".png") ? file : file.resolveSibling(name + ".png");
@@ -153,11 +150,39 @@ public final class Plot {
             Files.createDirectories(dir);
             Path tmp = TempFiles.create(dir, ".plot", ".png");
             String base = tmp.toString().substring(0, tmp.toString().length() - ".png".length());
-            BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
+            Chart.write(this, base);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("plot: cannot write " + target, e);
         }
         return target;
+    }
+
+    /** Whether XChart is on the class path (it is optional for users of this module). */
+    private static final boolean XCHART = present("org.knowm.xchart.XYChart");
+
+    private static boolean present(String cls) {
+        try {
+            Class.forName(cls, false, Plot.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** The XChart calls, in their own class so that Plot loads without XChart. */
+    private static final class Chart {
+        static void write(Plot p, String base) throws IOException {
+            XYChart chart = new XYChartBuilder().width(p.width).height(p.height).title(p.title).xAxisTitle(p.xLabel)
+                    .yAxisTitle(p.yLabel).build();
+            chart.getStyler().setXAxisLogarithmic(p.logX);
+            chart.getStyler().setYAxisLogarithmic(p.logY);
+            chart.getStyler().setLegendVisible(p.series.size() > 1);
+            for (Map.Entry<String, double[][]> e : p.series.entrySet()) {
+                XYSeries s = chart.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1]);
+                if (!p.markers) s.setMarker(SeriesMarkers.NONE);
+            }
+            BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
+        }
     }
 }

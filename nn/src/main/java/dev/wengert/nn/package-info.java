@@ -27,7 +27,7 @@
  * <p>Conventions: a batch's first axis indexes the examples, so a linear layer computes
  * {@code y = x Wᵀ + b} with W of shape {@code [out, in]}, PyTorch's layout (row i holds output unit i's
  * weights, as in {@code z = W x + b} for one example as a column). All randomness comes from generators
- * the caller seeds; a seeded run is bit-for-bit reproducible. {@code dev.wengert.nn.examples} holds
- * small experiments as runnable programs.
+ * the caller seeds; a seeded run is bit-for-bit reproducible. Small experiments, as runnable programs,
+ * are in the separate {@code wengert-examples} module.
  */
 package dev.wengert.nn;
