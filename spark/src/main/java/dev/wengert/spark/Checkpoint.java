@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * size, seed, local steps). Files are named {@code checkpoint-<step>.safetensors}; {@link #latest} picks the newest.
  *
  * @param step          the number of global batches trained on
- * @param epoch         the epoch of the next batch (from 0)
- * @param batch         the next batch within that epoch
+ * @param epoch         the epoch of the last batch trained on (from 0)
+ * @param batch         the next batch within that epoch (its batch count when the epoch is complete)
  * @param rng           the shuffling generator as it was at the start of {@code epoch}
  * @param learningRate  the optimiser's learning rate
  * @param epochLossSum  Σ loss × examples over the epoch's batches so far
