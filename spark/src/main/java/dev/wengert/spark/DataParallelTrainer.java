@@ -80,6 +80,7 @@ public final class DataParallelTrainer<M extends Module & Layer> {
     private int checkpointEvery;
     private Path checkpointDir;
     private Path resumeDir;
+    private Boolean truncateLineage;
 
     private DataParallelTrainer(JavaSparkContext sc, ModelFactory<M> factory, OptimizerFactory optimizerFactory,
             ExampleLoss loss) {
@@ -245,6 +246,20 @@ public final class DataParallelTrainer<M extends Module & Layer> {
     }
 
     /**
+     * Whether to keep the packed examples on the executors with {@code localCheckpoint} (cutting the lineage) rather
+     * than caching them with their lineage. Default (null): only for data {@code parallelize}d from the driver, whose
+     * rows would otherwise travel with every task. A local checkpoint is not recomputed when an executor is lost (the
+     * job fails); data read from files keep their lineage and are re-read.
+     *
+     * @param truncate true, false, or null for the default
+     * @return this
+     */
+    public DataParallelTrainer<M> truncateLineage(Boolean truncate) {
+        this.truncateLineage = truncate;
+        return this;
+    }
+
+    /**
      * The driver's model: trained in place by {@link #fit}.
      *
      * @return the model
@@ -275,13 +290,29 @@ public final class DataParallelTrainer<M extends Module & Layer> {
         if (data == null) throw new NullPointerException("dataParallel.fit: the data RDD is null");
         long start = System.nanoTime();
         JavaRDD<Shard> shards = data.zipWithIndex()
-                .mapPartitionsWithIndex((i, it) -> Collections.singletonList(Shard.pack(i, it)).iterator(), true)
-                .persist(StorageLevel.MEMORY_ONLY());
+                .mapPartitionsWithIndex((i, it) -> Collections.singletonList(Shard.pack(i, it)).iterator(), true);
+        if (truncateLineage == null ? fromDriverCollection(data) : truncateLineage) {
+            // A parallelised collection keeps its rows in its partition objects, which every task of every step would
+            // otherwise carry along: keep the packed shards on the executors and cut the lineage to them.
+            shards.rdd().localCheckpoint();
+        } else {
+            shards.persist(StorageLevel.MEMORY_ONLY());
+        }
         try {
             int n = check(call(() -> shards.map(Shard::summary).collect(), "checking the data"));
             return train(shards, n, start);
         } finally {
             shards.unpersist(false);
+        }
+    }
+
+    /** Whether {@code data} is {@code parallelize}d driver data, through narrow one-parent steps only. */
+    private static boolean fromDriverCollection(JavaRDD<?> data) {
+        org.apache.spark.rdd.RDD<?> r = data.rdd();
+        while (true) {
+            if (r.getClass().getName().equals("org.apache.spark.rdd.ParallelCollectionRDD")) return true;
+            if (r.dependencies().size() != 1) return false;
+            r = r.dependencies().head().rdd();
         }
     }
 
