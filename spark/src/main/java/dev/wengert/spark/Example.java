@@ -10,6 +10,7 @@ import java.util.Arrays;
  * @param features the inputs x, one per feature
  * @param label    the class, {@code >= 0}, or {@link #NO_LABEL}
  * @param target   the regression or code target, or null
+ * @serial exclude
  */
 public record Example(double[] features, int label, double[] target) implements Serializable {
     /** The label of an example without one. */
@@ -18,6 +19,9 @@ public record Example(double[] features, int label, double[] target) implements 
     /**
      * Checks the arguments.
      *
+     * @param features the inputs x
+     * @param label    the class or {@link #NO_LABEL}
+     * @param target   the target or null
      * @throws NullPointerException     when the features are null
      * @throws IllegalArgumentException when neither a label nor a target is given, or the label is negative
      */

@@ -13,6 +13,8 @@ import java.io.Serializable;
  * The rnn algorithm a task runs over its batch of sequences: full BPTT, chunked truncated BPTT(k) or exact RTRL
  * (forward mode, the fast kernel for the vanilla RNN and the LSTM, else the generic one). All start from the zero
  * state; each returns the gradient of {@code L = Σ_t ℓ_t} for the batch (truncated, for TBPTT).
+ *
+ * @serial exclude
  */
 public final class RecurrentMethod implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -8,11 +8,14 @@ import java.io.Serializable;
  *
  * @param inputs  {@code [T][m]}
  * @param targets {@code [T][k]}, a row null for a step without loss
+ * @serial exclude
  */
 public record SequenceExample(double[][] inputs, double[][] targets) implements Serializable {
     /**
      * Checks the shapes.
      *
+     * @param inputs  {@code [T][m]}
+     * @param targets {@code [T][k]}, rows null where there is no loss
      * @throws NullPointerException     when an array or an input row is null
      * @throws IllegalArgumentException naming the step whose row has another width, or a sequence without steps
      */

@@ -36,6 +36,8 @@ import scala.Option;
  * <p>Saved as Spark ML's metadata (the params, as {@code DefaultParamsWriter} writes them) plus
  * {@code data/weights.safetensors}: the network's parameters and buffers by name, in float64 (nn's {@link SafeTensors}
  * format, readable by nn and by PyTorch's safetensors).
+ *
+ * @serial exclude
  */
 public final class WengertClassificationModel extends ProbabilisticClassificationModel<Vector, WengertClassificationModel>
         implements MLWritable {

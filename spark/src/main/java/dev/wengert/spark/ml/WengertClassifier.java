@@ -50,6 +50,8 @@ import org.apache.spark.sql.Row;
  * WengertClassificationModel model = mlp.fit(train);
  * Dataset<Row> scored = model.transform(test);
  * }</pre>
+ *
+ * @serial exclude
  */
 public final class WengertClassifier extends ProbabilisticClassifier<Vector, WengertClassifier, WengertClassificationModel>
         implements DefaultParamsWritable {
