@@ -126,6 +126,30 @@ public final class Adam extends Optimizer {
         }
     }
 
+    /** The moments {@code m.i} and {@code v.i} of each parameter i, and the step count t as {@code step} (one entry). */
+    @Override
+    public java.util.Map<String, double[]> state() {
+        java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < m.length; i++) out.put("m." + i, m[i].clone());
+        for (int i = 0; i < v.length; i++) out.put("v." + i, v[i].clone());
+        out.put("step", new double[] {t});
+        return out;
+    }
+
+    @Override
+    public void loadState(java.util.Map<String, double[]> state) {
+        checkState(state, state());
+        double step = state.get("step")[0];
+        if (!(step >= 0 && step <= Integer.MAX_VALUE && step == Math.rint(step))) {
+            throw new IllegalArgumentException("adam.loadState: 'step' must be a whole number >= 0, got " + step);
+        }
+        for (int i = 0; i < m.length; i++) {
+            System.arraycopy(state.get("m." + i), 0, m[i], 0, m[i].length);
+            System.arraycopy(state.get("v." + i), 0, v[i], 0, v[i].length);
+        }
+        t = (int) step;
+    }
+
     /** {@return the number of steps taken} This is t in the bias corrections. */
     public int steps() {
         return t;

@@ -178,4 +178,46 @@ public abstract class Optimizer {
     public List<Tensor> parameters() {
         return params;
     }
+
+    /**
+     * The optimiser's internal state as named arrays (copies): moment buffers per parameter, step counters.
+     * Checkpoints save it and data-parallel trainers average it; a stateless optimiser returns an empty map.
+     *
+     * @return the state, by name, in a fixed order; each array a copy
+     */
+    public java.util.Map<String, double[]> state() {
+        return java.util.Map.of();
+    }
+
+    /**
+     * Restores a {@link #state()} of an optimiser of the same kind over parameters of the same shapes.
+     *
+     * @param state the arrays, by the names {@link #state()} uses
+     * @throws IllegalArgumentException naming the entry that is missing, unexpected or of the wrong length
+     */
+    public void loadState(java.util.Map<String, double[]> state) {
+        checkState(state, state());
+    }
+
+    /**
+     * Checks that {@code given} has exactly the names and array lengths of {@code expected}.
+     *
+     * @param given    the arrays to load
+     * @param expected this optimiser's current state, as {@link #state()} returns it
+     * @throws IllegalArgumentException naming the entry at fault
+     */
+    protected final void checkState(java.util.Map<String, double[]> given, java.util.Map<String, double[]> expected) {
+        if (given == null) throw new NullPointerException(name() + ".loadState: the state is null");
+        if (!given.keySet().equals(expected.keySet())) {
+            throw new IllegalArgumentException(name() + ".loadState: state names " + new java.util.TreeSet<>(given.keySet())
+                    + " do not match this optimiser's " + new java.util.TreeSet<>(expected.keySet()));
+        }
+        for (java.util.Map.Entry<String, double[]> e : expected.entrySet()) {
+            double[] a = given.get(e.getKey());
+            if (a == null || a.length != e.getValue().length) {
+                throw new IllegalArgumentException(name() + ".loadState: '" + e.getKey() + "' has "
+                        + (a == null ? "no array" : a.length + " entries") + ", expected " + e.getValue().length);
+            }
+        }
+    }
 }

@@ -118,6 +118,22 @@ public final class Sgd extends Optimizer {
         }
     }
 
+    /** The momentum buffers {@code velocity.i} of each parameter i (none without momentum). */
+    @Override
+    public java.util.Map<String, double[]> state() {
+        java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < velocity.length; i++) if (velocity[i] != null) out.put("velocity." + i, velocity[i].clone());
+        return out;
+    }
+
+    @Override
+    public void loadState(java.util.Map<String, double[]> state) {
+        checkState(state, state());
+        for (int i = 0; i < velocity.length; i++) {
+            if (velocity[i] != null) System.arraycopy(state.get("velocity." + i), 0, velocity[i], 0, velocity[i].length);
+        }
+    }
+
     /** {@return the momentum μ} 0 for none. */
     public double momentum() {
         return momentum;

@@ -1,0 +1,6 @@
+/**
+ * A Spark ML estimator in MLlib's conventions: {@link dev.wengert.spark.ml.WengertClassifier} trains an nn MLP by
+ * data-parallel SGD and returns a {@link dev.wengert.spark.ml.WengertClassificationModel}, whose {@code transform} adds
+ * rawPrediction, probability and prediction columns and which saves its weights as safetensors.
+ */
+package dev.wengert.spark.ml;
