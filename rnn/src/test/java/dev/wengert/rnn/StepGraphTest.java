@@ -151,12 +151,4 @@ class StepGraphTest {
         var none = assertThrows(IllegalStateException.class, () -> new GenericRtrl(new RecurrentNet(new Broken(3)), 2));
         assertEquals("GenericRtrl: Broken(2→3).step returned null", none.getMessage());
     }
-
-    @Test
-    void influenceOfAMissingPartIsNamed() {
-        GenericRtrl g = new GenericRtrl(new RecurrentNet(new LstmCell(2, 3, new Random(SEED))), 1);
-        var e = assertThrows(IndexOutOfBoundsException.class, () -> g.influence(2));
-        assertEquals("GenericRtrl.influence: state part 2 of a cell with 2 parts (LstmCell(2→3))", e.getMessage());
-        assertArrayEquals(new int[] {g.p, 1, 3}, g.influence(1).shape());
-    }
 }
