@@ -11,7 +11,7 @@ import java.util.Locale;
  * exploiting the structure of the immediate Jacobian where the cell has it.
  *
  * <p>The influence matrix of sequence b, {@code M_t = ∂s_t/∂θ} ({@code S × p} for a state of S numbers and
- * p parameter scalars), follows the RTRL recursion (sheet 000, eq. 5.1)
+ * p parameter scalars), follows the RTRL recursion
  * <pre>  M_t = J_t M_{t−1} + Ī_t,    J_t = ∂s_t/∂s_{t−1} (S × S),    Ī_t = ∂s_t/∂θ at fixed s_{t−1} (S × p)</pre>
  * Each step is recorded on a tape and pushed forward once, with the ops' own JVP rules, in
  * K = S + Σ w + p_dense tangent directions:

@@ -3,8 +3,7 @@ package dev.wengert.rnn;
 import dev.wengert.core.Tensor;
 
 /**
- * Exact real-time recurrent learning (RTRL): forward-mode differentiation of the recurrence, sheet 000,
- * eq. 5.1,
+ * Exact real-time recurrent learning (RTRL): forward-mode differentiation of the recurrence
  * <pre>  ∇_θ L = Σ_t (∂ℓ_t/∂h_t) M_t,    M_t = ∂h_t/∂θ = ∂h_t/∂θ_t + (∂h_t/∂h_{t−1}) M_{t−1}</pre>
  * Memory is the influence matrix, {@code stateSize × p} per sequence, independent of T; time per step is
  * O(n²p) = O(n⁴) for the vanilla RNN, against O(n²) for BPTT. The gradient of every step's loss is
