@@ -48,12 +48,27 @@ public final class LstmRtrl extends ForwardLearner {
     private double[] xd;
     private double[] gh;
 
-    /** A learner for batches of {@code batch} sequences, using all available processors. */
+    /**
+     * A learner for batches of {@code batch} sequences, using all available processors.
+     *
+     * @param net   a network whose cell is an {@link LstmCell}
+     * @param batch the number of sequences per step
+     * @throws IllegalArgumentException when the cell is not an LstmCell, or batch is not positive
+     * @throws MemoryGuard.InsufficientMemoryException when the influence matrices would not fit in the heap
+     */
     public LstmRtrl(RecurrentNet net, int batch) {
         this(net, batch, Parallel.defaultThreads());
     }
 
-    /** A learner that splits each step over {@code threads} threads. */
+    /**
+     * A learner that splits each step over {@code threads} threads.
+     *
+     * @param net     a network whose cell is an {@link LstmCell}
+     * @param batch   the number of sequences per step
+     * @param threads the most threads a step uses (fewer when the step is small)
+     * @throws IllegalArgumentException when the cell is not an LstmCell, or batch or threads is not positive
+     * @throws MemoryGuard.InsufficientMemoryException when the influence matrices would not fit in the heap
+     */
     public LstmRtrl(RecurrentNet net, int batch, int threads) {
         super(net, batch);
         if (!(net.cell() instanceof LstmCell)) {
@@ -84,7 +99,11 @@ public final class LstmRtrl extends ForwardLearner {
         this.k = new StepKernels.LstmCoefficients(batch * n);
     }
 
-    /** The number of threads each step is split over. */
+    /**
+     * The number of threads each step is split over.
+     *
+     * @return at most the thread count given at construction; 1 for steps too small to split
+     */
     public int threads() {
         return tasks;
     }
@@ -193,13 +212,27 @@ public final class LstmRtrl extends ForwardLearner {
         java.util.Arrays.fill(cInf, 0.0);
     }
 
-    /** A copy of {@code ∂h_t/∂θ} of sequence b: shape {@code [n, p]}. */
+    /**
+     * A copy of the influence matrix of h, {@code ∂h_t/∂θ}, of one sequence.
+     *
+     * @param b the sequence, 0 ≤ b &lt; batch
+     * @return a new tensor of shape {@code [n, p]} (zeros before the first step)
+     * @throws IndexOutOfBoundsException naming the sequence and the batch
+     */
     public Tensor hInfluence(int b) {
+        Rtrl.checkSequence("LstmRtrl.hInfluence", b, batch);
         return copy(hInf, b);
     }
 
-    /** A copy of {@code ∂c_t/∂θ} of sequence b: shape {@code [n, p]}. */
+    /**
+     * A copy of the influence matrix of c, {@code ∂c_t/∂θ}, of one sequence.
+     *
+     * @param b the sequence, 0 ≤ b &lt; batch
+     * @return a new tensor of shape {@code [n, p]} (zeros before the first step)
+     * @throws IndexOutOfBoundsException naming the sequence and the batch
+     */
     public Tensor cInfluence(int b) {
+        Rtrl.checkSequence("LstmRtrl.cInfluence", b, batch);
         return copy(cInf, b);
     }
 

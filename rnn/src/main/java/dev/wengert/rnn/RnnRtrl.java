@@ -51,12 +51,27 @@ public final class RnnRtrl extends ForwardLearner {
     private double[] xd;
     private boolean withGrad;
 
-    /** A learner for batches of {@code batch} sequences, using all available processors. */
+    /**
+     * A learner for batches of {@code batch} sequences, using all available processors.
+     *
+     * @param net   a network whose cell is an {@link RnnCell}
+     * @param batch the number of sequences per step
+     * @throws IllegalArgumentException when the cell is not an RnnCell, or batch is not positive
+     * @throws MemoryGuard.InsufficientMemoryException when the influence matrices would not fit in the heap
+     */
     public RnnRtrl(RecurrentNet net, int batch) {
         this(net, batch, Parallel.defaultThreads());
     }
 
-    /** A learner that splits each step over {@code threads} threads (1: single-threaded). */
+    /**
+     * A learner that splits each step's product over {@code threads} threads (1: single-threaded).
+     *
+     * @param net     a network whose cell is an {@link RnnCell}
+     * @param batch   the number of sequences per step
+     * @param threads the most threads a step's product uses
+     * @throws IllegalArgumentException when the cell is not an RnnCell, or batch or threads is not positive
+     * @throws MemoryGuard.InsufficientMemoryException when the influence matrices would not fit in the heap
+     */
     public RnnRtrl(RecurrentNet net, int batch, int threads) {
         super(net, batch);
         if (!(net.cell() instanceof RnnCell)) {
@@ -84,7 +99,11 @@ public final class RnnRtrl extends ForwardLearner {
         this.u = new double[batch * n];
     }
 
-    /** The most threads each step's product is split over. */
+    /**
+     * The most threads each step's product is split over.
+     *
+     * @return the thread count given at construction
+     */
     public int threads() {
         return threads;
     }
@@ -176,8 +195,15 @@ public final class RnnRtrl extends ForwardLearner {
         fresh = true;
     }
 
-    /** A copy of the influence matrix {@code M_t = ∂h_t/∂θ} of sequence b: shape {@code [n, p]}. */
+    /**
+     * A copy of the influence matrix {@code M_t = ∂h_t/∂θ} of one sequence.
+     *
+     * @param b the sequence, 0 ≤ b &lt; batch
+     * @return a new tensor of shape {@code [n, p]} (zeros before the first step)
+     * @throws IndexOutOfBoundsException naming the sequence and the batch
+     */
     public Tensor influence(int b) {
+        Rtrl.checkSequence("RnnRtrl.influence", b, batch);
         double[] out = new double[n * p];
         if (!fresh) {
             for (int i = 0; i < n; i++) {

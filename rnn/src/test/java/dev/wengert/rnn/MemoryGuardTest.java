@@ -38,12 +38,30 @@ class MemoryGuardTest {
 
     @Test
     void genericRtrlRefusesParameterTangentsBeyondTheLargestArray() {
-        // n = 256: p = 66,048, and W_hh's tangent block alone is p × 65,536 = 4.3e9 doubles.
-        RecurrentNet net = new RecurrentNet(new RnnCell(1, 256, new Random(SEED)));
-        var e = assertThrows(MemoryGuard.InsufficientMemoryException.class, () -> new GenericRtrl(net, 1));
-        assertTrue(e.getMessage().startsWith("rtrl (generic, forward mode): RnnCell(1→256) with p = 66048 parameters, "
-                + "batch 1: parameter tangents p × p = 4.362e+09 doubles"), e.getMessage());
+        // A cell that mixes the sequences of a batch is differentiated with one direction per parameter: at
+        // n = 256, p = 66,048, and W's tangent block alone is p × 65,536 = 4.3e9 doubles.
+        RecurrentNet net = new RecurrentNet(new CustomCells.Mixing(1, 256, new Random(SEED)));
+        var e = assertThrows(MemoryGuard.InsufficientMemoryException.class, () -> new GenericRtrl(net, 2));
+        assertTrue(e.getMessage().startsWith("rtrl (generic, forward mode): Mixing(1→256) with p = 66048 parameters, "
+                + "batch 2: parameter tangents p × p = 4.362e+09 doubles"), e.getMessage());
         assertTrue(e.getMessage().contains("beyond the largest Java array"), e.getMessage());
+        // So is a cell whose parameters have no structure (dense directions), at any batch.
+        RecurrentNet dense = new RecurrentNet(new CustomCells.Dense(1, 256, new Random(SEED)));
+        var d = assertThrows(MemoryGuard.InsufficientMemoryException.class, () -> new GenericRtrl(dense, 1));
+        assertTrue(d.getMessage().startsWith("rtrl (generic, forward mode): Dense(1→256) with p = 66048 parameters "
+                + "(65792 of them dense), batch 1: K = 66304 tangent directions (state 256, structured 256, dense "
+                + "65792)"), d.getMessage());
+        assertTrue(d.getMessage().contains("beyond the largest Java array"), d.getMessage());
+    }
+
+    @Test
+    void genericRtrlOfAStructuredCellNeedsNoParameterTangents() {
+        // The vanilla RNN's parameters enter through W h + U x + b: 256 directions for all 66,048 of them, and
+        // the influence matrix, 257 × 66,048 doubles twice (271 MB), is what it keeps.
+        RecurrentNet net = new RecurrentNet(new RnnCell(1, 256, new Random(SEED)));
+        GenericRtrl g = new GenericRtrl(net, 1);
+        assertTrue(g.structured());
+        assertTrue(g.stateBytes() < 300_000_000L, g.stateBytes() + " bytes");
     }
 
     @Test
