@@ -1,5 +1,7 @@
 package dev.wengert.nn;
 
+import dev.wengert.nn.plot.Plot;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -16,13 +16,12 @@
  *       decay), {@link dev.wengert.nn.Adam} (and AdamW), clipping by value and by global norm
  *       ({@link dev.wengert.nn.Clip}), learning-rate {@link dev.wengert.nn.Schedule}s;</li>
  *   <li>data and training: {@link dev.wengert.nn.Dataset} and {@link dev.wengert.nn.Batch}
- *       (seeded reshuffling every epoch, splits), {@link dev.wengert.nn.Mnist} (IDX files, fetched
- *       with npm and checked by SHA-256), {@link dev.wengert.nn.Trainer} (validation, early
+ *       (seeded reshuffling every epoch, splits), {@link dev.wengert.nn.Trainer} (validation, early
  *       stopping restoring the best parameters, a progress bar), {@link dev.wengert.nn.History}
- *       (curves as PNG through {@link dev.wengert.nn.Plot}), {@link dev.wengert.nn.Metrics};</li>
- *   <li>{@link dev.wengert.nn.SafeTensors}: parameters saved atomically in the safetensors format
- *       and loaded with strict validation.</li>
+ *       (curves as PNG through {@link dev.wengert.nn.plot.Plot}), {@link dev.wengert.nn.Metrics}.</li>
  * </ul>
+ * Files and data sets are in {@link dev.wengert.nn.io} (safetensors checkpoints, MNIST), plots in
+ * {@link dev.wengert.nn.plot}.
  *
  * <p>Conventions: a batch's first axis indexes the examples, so a linear layer computes
  * {@code y = x Wᵀ + b} with W of shape {@code [out, in]}, PyTorch's layout (row i holds output unit i's
@@ -31,3 +30,6 @@
  * are in the separate {@code wengert-examples} module.
  */
 package dev.wengert.nn;
+
+import dev.wengert.nn.io.Mnist;
+import dev.wengert.nn.io.SafeTensors;

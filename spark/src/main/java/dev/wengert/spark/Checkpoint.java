@@ -1,7 +1,7 @@
 package dev.wengert.spark;
 
 import dev.wengert.core.Tensor;
-import dev.wengert.nn.SafeTensors;
+import dev.wengert.nn.io.SafeTensors;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.wengert.bench.report;
 
 import dev.wengert.bench.BenchmarkRecurrent;
-import dev.wengert.nn.Plot;
+import dev.wengert.nn.plot.Plot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

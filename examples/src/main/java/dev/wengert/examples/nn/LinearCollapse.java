@@ -8,7 +8,7 @@ import dev.wengert.nn.Linear;
 import dev.wengert.nn.Loss;
 import dev.wengert.nn.Metrics;
 import dev.wengert.nn.Mlp;
-import dev.wengert.nn.Mnist;
+import dev.wengert.nn.io.Mnist;
 import dev.wengert.nn.Sequential;
 import dev.wengert.nn.Trainer;
 import dev.wengert.ops.Ops;

@@ -7,7 +7,7 @@ import dev.wengert.nn.Init;
 import dev.wengert.nn.Linear;
 import dev.wengert.nn.Loss;
 import dev.wengert.nn.Mlp;
-import dev.wengert.nn.Plot;
+import dev.wengert.nn.plot.Plot;
 import dev.wengert.nn.Sequential;
 import dev.wengert.ops.Ops;
 import java.io.PrintStream;

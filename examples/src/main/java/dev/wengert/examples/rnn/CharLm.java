@@ -4,7 +4,7 @@ import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
 import dev.wengert.nn.Adam;
 import dev.wengert.nn.Optimizer;
-import dev.wengert.nn.Plot;
+import dev.wengert.nn.plot.Plot;
 import dev.wengert.ops.Ops;
 import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.ForwardLearner;

@@ -4,7 +4,7 @@ import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
 import dev.wengert.nn.Adam;
 import dev.wengert.nn.Optimizer;
-import dev.wengert.nn.Plot;
+import dev.wengert.nn.plot.Plot;
 import dev.wengert.rnn.ForwardLearner;
 import dev.wengert.rnn.OnlineLearning;
 import dev.wengert.rnn.RecurrentNet;

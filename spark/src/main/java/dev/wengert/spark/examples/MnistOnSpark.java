@@ -7,7 +7,7 @@ import dev.wengert.nn.Batch;
 import dev.wengert.nn.Dataset;
 import dev.wengert.nn.Loss;
 import dev.wengert.nn.Mlp;
-import dev.wengert.nn.Mnist;
+import dev.wengert.nn.io.Mnist;
 import dev.wengert.nn.Sequential;
 import dev.wengert.nn.Trainer;
 import dev.wengert.spark.DataParallelTrainer;

@@ -2,7 +2,7 @@ package dev.wengert.spark.ml;
 
 import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
-import dev.wengert.nn.SafeTensors;
+import dev.wengert.nn.io.SafeTensors;
 import dev.wengert.nn.Sequential;
 import dev.wengert.spark.ParameterLayout;
 import java.io.ByteArrayOutputStream;

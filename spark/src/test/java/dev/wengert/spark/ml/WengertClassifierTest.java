@@ -10,7 +10,7 @@ import dev.wengert.nn.Activation;
 import dev.wengert.nn.Dataset;
 import dev.wengert.nn.Loss;
 import dev.wengert.nn.Mlp;
-import dev.wengert.nn.SafeTensors;
+import dev.wengert.nn.io.SafeTensors;
 import dev.wengert.nn.Sequential;
 import dev.wengert.nn.Sgd;
 import dev.wengert.nn.Trainer;

@@ -1,4 +1,6 @@
-package dev.wengert.nn;
+package dev.wengert.nn.plot;
+
+import dev.wengert.nn.io.TempFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

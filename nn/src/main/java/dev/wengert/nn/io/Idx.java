@@ -1,4 +1,4 @@
-package dev.wengert.nn;
+package dev.wengert.nn.io;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.wengert.nn;
+package dev.wengert.nn.plot;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

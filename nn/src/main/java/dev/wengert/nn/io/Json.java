@@ -1,4 +1,4 @@
-package dev.wengert.nn;
+package dev.wengert.nn.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,6 @@
-package dev.wengert.nn;
+package dev.wengert.nn.io;
+
+import dev.wengert.nn.Dataset;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,8 @@
-package dev.wengert.nn;
+package dev.wengert.nn.io;
+
+import dev.wengert.nn.Mlp;
+
+import dev.wengert.nn.plot.Plot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

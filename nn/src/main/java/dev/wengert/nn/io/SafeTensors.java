@@ -1,4 +1,6 @@
-package dev.wengert.nn;
+package dev.wengert.nn.io;
+
+import dev.wengert.nn.Module;
 
 import dev.wengert.core.Shapes;
 import dev.wengert.core.Tensor;

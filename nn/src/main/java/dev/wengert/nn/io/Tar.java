@@ -1,4 +1,4 @@
-package dev.wengert.nn;
+package dev.wengert.nn.io;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,6 @@
-package dev.wengert.nn;
+package dev.wengert.nn.io;
+
+import dev.wengert.nn.Dataset;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

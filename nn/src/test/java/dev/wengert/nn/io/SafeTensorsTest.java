@@ -1,4 +1,8 @@
-package dev.wengert.nn;
+package dev.wengert.nn.io;
+
+import dev.wengert.nn.Activation;
+import dev.wengert.nn.Mlp;
+import dev.wengert.nn.Sequential;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.wengert.nn;
+package dev.wengert.nn.io;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,11 +12,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * permissions of any new file (0666 less the umask), so a saved model or plot is readable by whoever may read
  * the folder, as if written directly.
  */
-final class TempFiles {
+public final class TempFiles {
     private TempFiles() {}
 
-    /** A new empty file in {@code dir} named {@code prefix + random + suffix}. */
-    static Path create(Path dir, String prefix, String suffix) throws IOException {
+    /**
+     * A new empty file in {@code dir} named {@code prefix + random + suffix}, with the default permissions.
+     *
+     * @param dir    an existing folder
+     * @param prefix the name's start
+     * @param suffix the name's end
+     * @return the file, created (never one that existed)
+     * @throws IOException when it cannot be created
+     */
+    public static Path create(Path dir, String prefix, String suffix) throws IOException {
         for (int attempt = 0; ; attempt++) {
             Path p = dir.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + suffix);
             try {
