@@ -38,7 +38,11 @@ public final class RtrlRatio {
     }
 
     static double median(double[] a) { double[] c = a.clone(); Arrays.sort(c); return c[c.length / 2]; }
-    /** Runs one comparison; see the class comment for the arguments. */
+    /**
+     * Runs one comparison.
+     *
+     * @param a cell ({@code rnn} or {@code lstm}), n, T, batch and the number of rounds, as the class comment says
+     */
     public static void main(String[] a) {
         String cell = a[0]; int n = Integer.parseInt(a[1]); int T = Integer.parseInt(a[2]); int b = Integer.parseInt(a[3]);
         int reps = Integer.parseInt(a[4]);
