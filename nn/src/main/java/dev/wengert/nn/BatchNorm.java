@@ -10,7 +10,9 @@ import dev.wengert.ops.Ops;
  * Batch normalisation over the batch axis (Ioffe and Szegedy, 2015) for inputs of shape
  * {@code [batch, ..., features]}: each feature l is normalised over all other axes (for a
  * {@code [N, H]} input, over the N examples of the batch), then scaled and shifted by learnable
- * {@code gamma} (initially 1) and {@code beta} (initially 0).
+ * {@code gamma} (initially 1) and {@code beta} (initially 0). Saved under PyTorch's {@code BatchNorm1d} names:
+ * {@code weight} (γ), {@code bias} (β), and the buffers {@code running_mean}, {@code running_var} and
+ * {@code num_batches_tracked} (the training forward passes so far, a count PyTorch stores as int64).
  *
  * <p><b>Training mode</b> uses the statistics of the batch, the mean and the biased variance:
  * <pre>
@@ -42,6 +44,7 @@ public final class BatchNorm extends Module implements Layer {
     private final Tensor beta;
     private final Tensor runningMean;
     private final Tensor runningVar;
+    private final Tensor batchesTracked;
 
     /**
      * ε = 1e-5 and momentum 0.1.
@@ -70,10 +73,12 @@ public final class BatchNorm extends Module implements Layer {
         this.features = features;
         this.eps = eps;
         this.momentum = momentum;
-        this.gamma = addParameter("gamma", Tensor.ones(features));
-        this.beta = addParameter("beta", Tensor.zeros(features));
+        // PyTorch's names (BatchNorm1d's state_dict), so checkpoints go both ways as they are.
+        this.gamma = addParameter("weight", Tensor.ones(features));
+        this.beta = addParameter("bias", Tensor.zeros(features));
         this.runningMean = addBuffer("running_mean", Tensor.zeros(features));
         this.runningVar = addBuffer("running_var", Tensor.ones(features));
+        this.batchesTracked = addBuffer("num_batches_tracked", Tensor.scalar(0));
     }
 
     @Override
@@ -110,6 +115,7 @@ public final class BatchNorm extends Module implements Layer {
             double[] rm = runningMean.mutableData();
             double[] rv = runningVar.mutableData();
             double unbias = n / (n - 1.0);
+            batchesTracked.mutableData()[0] += 1;
             for (int l = 0; l < features; l++) {
                 rm[l] = (1 - momentum) * rm[l] + momentum * m[l];
                 rv[l] = (1 - momentum) * rv[l] + momentum * v[l] * unbias;

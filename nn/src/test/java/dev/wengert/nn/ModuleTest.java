@@ -22,9 +22,10 @@ class ModuleTest {
     void mlpNamesParametersHierarchicallyByPosition() {
         Sequential net = Mlp.builder(4).hidden(3, Activation.relu()).batchNorm().dropout(0.1).hidden(2, Activation.tanh())
                 .output(1).outputActivation(Activation.sigmoid()).build(new Random(SEED));
-        assertEquals(List.of("0.weight", "0.bias", "1.gamma", "1.beta", "4.weight", "4.bias", "5.gamma", "5.beta",
+        assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "4.weight", "4.bias", "5.weight", "5.bias",
                 "8.weight", "8.bias"), List.copyOf(net.namedParameters().keySet()));
-        assertTrue(net.state().containsKey("1.running_mean") && net.state().containsKey("5.running_var"));
+        assertTrue(net.state().containsKey("1.running_mean") && net.state().containsKey("5.running_var")
+                && net.state().containsKey("5.num_batches_tracked"));
         assertEquals(4 * 3 + 3 + 3 + 3 + 3 * 2 + 2 + 2 + 2 + 2 + 1, net.parameterCount());
         assertEquals(10, net.layers().size());
         net.eval();

@@ -44,7 +44,7 @@ import java.util.Map;
  *
  * <p><b>Loading is strict</b>: a file shorter than its header length, a header that is not UTF-8 JSON
  * object, an entry without exactly {@code dtype}, {@code shape} and {@code data_offsets}, a dtype other
- * than F64, F32, F16 or BF16 (the last three converted exactly to float64 on reading; files are written in F64), offsets whose span differs from the shape's size, offsets outside the buffer, holes,
+ * than F64, F32, F16, BF16 or I64 (converted exactly to float64 on reading, I64 up to 2^53; files are written in F64), offsets whose span differs from the shape's size, offsets outside the buffer, holes,
  * overlaps or trailing bytes in the buffer each throw a {@link FormatException} naming the file, the
  * tensor and the problem. Loading into a {@link Module} also rejects missing or unexpected names and
  * wrong shapes, listing them all.
@@ -189,7 +189,7 @@ public final class SafeTensors {
      */
     public static byte[] encode(Map<String, Tensor> tensors, Map<String, String> metadata, String dtype) {
         if (dtype == null) throw new NullPointerException("safetensors: the dtype is null");
-        int width = bytesPerElement(dtype);
+        int width = dtype.equals("I64") ? 0 : bytesPerElement(dtype);
         if (width == 0) {
             throw new IllegalArgumentException("safetensors: cannot write dtype " + dtype + " (F64, F32, F16 and BF16 can be)");
         }
@@ -381,7 +381,7 @@ public final class SafeTensors {
             if (!(dtype instanceof String)) throw new FormatException(t + "no dtype");
             int width = bytesPerElement((String) dtype);
             if (width == 0) {
-                throw new FormatException(t + "dtype " + dtype + " is not supported (F64, F32, F16 and BF16 are)");
+                throw new FormatException(t + "dtype " + dtype + " is not supported (F64, F32, F16, BF16 and I64 are)");
             }
             int[] shape = ints(info.get("shape"), t + "shape");
             long size = 1;
@@ -437,6 +437,16 @@ public final class SafeTensors {
                 case "BF16":
                     for (int i = 0; i < d.length; i++) d[i] = Float.intBitsToFloat((data.getShort() & 0xffff) << 16);
                     break;
+                case "I64": // counters such as BatchNorm's num_batches_tracked; exact up to 2^53
+                    for (int i = 0; i < d.length; i++) {
+                        long v = data.getLong();
+                        if (Math.abs(v) > (1L << 53)) {
+                            throw new FormatException("safetensors: tensor '" + en[0] + "': I64 value " + v
+                                    + " at element " + i + " has no exact float64 (|v| > 2^53)");
+                        }
+                        d[i] = v;
+                    }
+                    break;
                 default: // F16
                     for (int i = 0; i < d.length; i++) d[i] = halfToDouble(data.getShort());
                     break;
@@ -450,6 +460,7 @@ public final class SafeTensors {
     private static int bytesPerElement(String dtype) {
         switch (dtype) {
             case "F64":
+            case "I64":
                 return 8;
             case "F32":
                 return 4;

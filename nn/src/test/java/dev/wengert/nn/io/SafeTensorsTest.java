@@ -168,8 +168,8 @@ class SafeTensorsTest {
 
     @Test
     void wrongDtypeSizesAndOffsetsAreRejected() {
-        assertRejected(file("{" + entry("w", "I64", "[2]", 0, 16) + "}", 16), "tensor 'w'", "dtype I64",
-                "F64, F32, F16 and BF16 are");
+        assertRejected(file("{" + entry("w", "I32", "[2]", 0, 8) + "}", 8), "tensor 'w'", "dtype I32",
+                "F64, F32, F16, BF16 and I64 are");
         assertRejected(file("{" + entry("w", "F32", "[2]", 0, 16) + "}", 16), "tensor 'w'", "span 16 bytes",
                 "of F32 needs 8");
         assertRejected(file("{" + entry("w", "BF16", "[3]", 0, 8) + "}", 8), "tensor 'w'", "of BF16 needs 6");

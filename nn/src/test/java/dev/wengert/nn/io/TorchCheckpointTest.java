@@ -1,6 +1,7 @@
 package dev.wengert.nn.io;
 
 import dev.wengert.nn.Activation;
+import dev.wengert.nn.BatchNorm;
 import dev.wengert.nn.Linear;
 import dev.wengert.nn.Mlp;
 import dev.wengert.nn.Sequential;
@@ -61,6 +62,50 @@ class TorchCheckpointTest {
         Map<String, Tensor> file = SafeTensors.load(resource("torch_mlp.safetensors"));
         assertArrayEquals(file.get("0.weight").data(), ((Linear) net.layers().get(0)).weight().data(), 0.0);
         assertArrayEquals(new int[] {2, 3}, ((Linear) net.layers().get(2)).weight().shape());
+    }
+
+    /**
+     * nn.Sequential(Linear(3, 4), BatchNorm1d(4), Tanh(), Linear(4, 2)) after three training passes, stored in
+     * F32 with PyTorch's int64 counter ({@code torch/make_batchnorm_fixture.py}): every name of PyTorch's
+     * state_dict is a name of Wengert's, the counter loads from I64, and evaluation gives PyTorch's outputs.
+     */
+    @Test
+    void aPyTorchBatchNormCheckpointInF32WithItsInt64CounterLoadsAndGivesPyTorchsOutputs(@TempDir Path dir)
+            throws Exception {
+        Map<?, ?> expected = (Map<?, ?>) Json.parse(Files.readString(resource("torch_bn.json"), StandardCharsets.UTF_8));
+        Random rng = new Random(5);
+        Sequential net = new Sequential(new Linear(3, 4, rng), new BatchNorm(4), Activation.tanh(), new Linear(4, 2, rng));
+        Map<String, Tensor> file = SafeTensors.load(resource("torch_bn_f32.safetensors"));
+        assertEquals(file.keySet(), net.state().keySet(), "PyTorch's state_dict names");
+        SafeTensors.load(resource("torch_bn_f32.safetensors"), net);
+        assertEquals(((Number) expected.get("num_batches_tracked")).doubleValue(),
+                net.state().get("1.num_batches_tracked").item());
+        net.eval();
+        Tensor y = net.forward(matrix(expected.get("input")));
+        Tensor want = matrix(expected.get("output"));
+        for (int i = 0; i < y.size(); i++) {
+            assertEquals(want.data()[i], y.data()[i], 1e-12 * Math.max(1, Math.abs(want.data()[i])),
+                    "output " + i + " differs from PyTorch's");
+        }
+        // Training counts batches as PyTorch does; the saved file has the same names again.
+        net.train(true);
+        net.forward(matrix(expected.get("input")));
+        assertEquals(((Number) expected.get("num_batches_tracked")).doubleValue() + 1,
+                net.state().get("1.num_batches_tracked").item());
+        Path out = dir.resolve("bn.safetensors");
+        SafeTensors.save(out, net);
+        assertEquals(file.keySet(), SafeTensors.load(out).keySet());
+    }
+
+    @Test
+    void anI64ValueWithoutAnExactDoubleIsRefusedByName() {
+        byte[] header = "{\"c\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]}}".getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + header.length + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(header.length).put(header).putLong((1L << 53) + 1);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SafeTensors.decode(b.array(), "test"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("'c'") && e.getMessage().contains("2^53"),
+                e.getMessage());
     }
 
     @Test
