@@ -249,6 +249,37 @@ final class BlockedGemm {
                     dst[d] = alpha * a[src + p];
                 }
             }
+        } else if (!transA && mr == 8 && as == 8) {
+            // The AVX-512 tiles (8x2, 8x3): the same, eight rows side by side. Row by row instead, each row
+            // would write one double into each of kb lines, eight passes over the sliver.
+            for (int i = 0; i < full; i += 8) {
+                final int s0 = aOff + (i0 + i) * lda + p0;
+                final int s1 = s0 + lda;
+                final int s2 = s1 + lda;
+                final int s3 = s2 + lda;
+                final int s4 = s3 + lda;
+                final int s5 = s4 + lda;
+                final int s6 = s5 + lda;
+                final int s7 = s6 + lda;
+                int d = (i / 8) * 8 * kb;
+                for (int p = 0; p < kb; p++, d += 8) {
+                    dst[d] = alpha * a[s0 + p];
+                    dst[d + 1] = alpha * a[s1 + p];
+                    dst[d + 2] = alpha * a[s2 + p];
+                    dst[d + 3] = alpha * a[s3 + p];
+                    dst[d + 4] = alpha * a[s4 + p];
+                    dst[d + 5] = alpha * a[s5 + p];
+                    dst[d + 6] = alpha * a[s6 + p];
+                    dst[d + 7] = alpha * a[s7 + p];
+                }
+            }
+            for (int i = full; i < mb; i++) {
+                final int src = aOff + (i0 + i) * lda + p0;
+                int d = (full / 8) * 8 * kb + i - full;
+                for (int p = 0; p < kb; p++, d += 8) {
+                    dst[d] = alpha * a[src + p];
+                }
+            }
         } else if (!transA) {
             // Row i of op(A) is row i of A: copy it into column (i % MR) of its sliver.
             for (int i = 0; i < mb; i++) {

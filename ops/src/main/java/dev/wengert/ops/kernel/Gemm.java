@@ -187,7 +187,7 @@ public final class Gemm {
                             double alpha, double[] a, int aOff, int lda,
                             double[] b, int bOff, int ldb,
                             double beta, double[] c, int cOff, int ldc) {
-        gemm(Kernels.active(), threads, Mode.AUTO,
+        gemm(Kernels.active().forColumns(n), threads, Mode.AUTO,
                 transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
@@ -224,7 +224,7 @@ public final class Gemm {
         if (maxThreads < 1) {
             throw new IllegalArgumentException("gemm: maxThreads must be >= 1, got " + maxThreads);
         }
-        gemm(Kernels.active(), Math.min(maxThreads, threads), Mode.AUTO,
+        gemm(Kernels.active().forColumns(n), Math.min(maxThreads, threads), Mode.AUTO,
                 transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 

@@ -61,6 +61,14 @@ abstract class MicroKernel {
         BlockedGemm.packB(transB, b, bOff, ldb, p0, j0, kb, nb, nr, dst, dstOff);
     }
 
+    /**
+     * The kernel of this family for a product with {@code n} columns: this one, or a narrower tile of the
+     * same rows and A layout when it computes less padding (same bits either way, see {@link Gemm}).
+     */
+    MicroKernel forColumns(int n) {
+        return this;
+    }
+
     /** Short description for {@link Gemm#implementation()}. */
     abstract String describe();
 }

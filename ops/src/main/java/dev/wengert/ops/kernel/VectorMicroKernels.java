@@ -63,6 +63,7 @@ final class VectorMicroKernels {
         switch (shape.trim()) {
             case "6x2": return new K6x2();
             case "8x3": return new K8x3();
+            case "8x2": return new K8x2();
             case "5x2":
             default: return new K5x2();
         }
@@ -466,10 +467,156 @@ final class VectorMicroKernels {
             c72.intoArray(c, cIdx + 7 * ldc + 2 * L);
         }
 
+        /** The 8x2 companion, used for products it pads less (see {@link #forColumns}). */
+        private final K8x2 narrow = new K8x2();
+
+        /**
+         * 8×2 when its whole tiles cover n with fewer padding columns than 8×3's, for example n = 64, 128,
+         * 512 or 784; 8×3 otherwise (n a multiple of 48, or no gain).
+         */
+        @Override
+        MicroKernel forColumns(int n) {
+            return BlockedGemm.roundUp(n, narrow.nr) < BlockedGemm.roundUp(n, nr) ? narrow : this;
+        }
+
         @Override
         String describe() {
-            return "vector(" + L + " lanes, 8x" + (3 * L) + " tile)";
+            return "vector(" + L + " lanes, 8x" + (3 * L) + " tile, 8x" + (2 * L) + " where it pads less)";
         }
     }
 
+    /**
+     * 8 rows × 2 vectors (8×16 with 8 lanes), A stride 8: 16 accumulators + 2 B vectors + broadcasts. The
+     * narrow companion of {@link K8x3} for products whose column count is a multiple of 16 but not of 24
+     * (64, 128, 256, ...), where 8×24 tiles would compute up to a third of a tile of padding.
+     */
+    static final class K8x2 extends VectorKernel {
+        K8x2() {
+            super(8, 2, 8);
+        }
+
+        @Override
+        void multiply(int kc, double[] ap, int aIdx, double[] bp, int bIdx, double[] c, int cIdx, int ldc) {
+            DoubleVector c00 = DoubleVector.zero(S);
+            DoubleVector c01 = c00;
+            DoubleVector c10 = c00, c11 = c00;
+            DoubleVector c20 = c00, c21 = c00;
+            DoubleVector c30 = c00, c31 = c00;
+            DoubleVector c40 = c00, c41 = c00;
+            DoubleVector c50 = c00, c51 = c00;
+            DoubleVector c60 = c00, c61 = c00;
+            DoubleVector c70 = c00, c71 = c00;
+            for (int p = 0; p < kc; p++) {
+                final int ai = aIdx + p * 8;
+                final int bi = bIdx + p * (2 * L);
+                final DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
+                final DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + L);
+                DoubleVector a;
+                a = DoubleVector.broadcast(S, ap[ai]);
+                c00 = a.fma(b0, c00);
+                c01 = a.fma(b1, c01);
+                a = DoubleVector.broadcast(S, ap[ai + 1]);
+                c10 = a.fma(b0, c10);
+                c11 = a.fma(b1, c11);
+                a = DoubleVector.broadcast(S, ap[ai + 2]);
+                c20 = a.fma(b0, c20);
+                c21 = a.fma(b1, c21);
+                a = DoubleVector.broadcast(S, ap[ai + 3]);
+                c30 = a.fma(b0, c30);
+                c31 = a.fma(b1, c31);
+                a = DoubleVector.broadcast(S, ap[ai + 4]);
+                c40 = a.fma(b0, c40);
+                c41 = a.fma(b1, c41);
+                a = DoubleVector.broadcast(S, ap[ai + 5]);
+                c50 = a.fma(b0, c50);
+                c51 = a.fma(b1, c51);
+                a = DoubleVector.broadcast(S, ap[ai + 6]);
+                c60 = a.fma(b0, c60);
+                c61 = a.fma(b1, c61);
+                a = DoubleVector.broadcast(S, ap[ai + 7]);
+                c70 = a.fma(b0, c70);
+                c71 = a.fma(b1, c71);
+            }
+            c00.intoArray(c, cIdx);
+            c01.intoArray(c, cIdx + L);
+            c10.intoArray(c, cIdx + ldc);
+            c11.intoArray(c, cIdx + ldc + L);
+            c20.intoArray(c, cIdx + 2 * ldc);
+            c21.intoArray(c, cIdx + 2 * ldc + L);
+            c30.intoArray(c, cIdx + 3 * ldc);
+            c31.intoArray(c, cIdx + 3 * ldc + L);
+            c40.intoArray(c, cIdx + 4 * ldc);
+            c41.intoArray(c, cIdx + 4 * ldc + L);
+            c50.intoArray(c, cIdx + 5 * ldc);
+            c51.intoArray(c, cIdx + 5 * ldc + L);
+            c60.intoArray(c, cIdx + 6 * ldc);
+            c61.intoArray(c, cIdx + 6 * ldc + L);
+            c70.intoArray(c, cIdx + 7 * ldc);
+            c71.intoArray(c, cIdx + 7 * ldc + L);
+        }
+
+        @Override
+        void multiplyAdd(int kc, double[] ap, int aIdx, double[] bp, int bIdx, double[] c, int cIdx, int ldc) {
+            DoubleVector c00 = DoubleVector.fromArray(S, c, cIdx), c01 = DoubleVector.fromArray(S, c, cIdx + L);
+            DoubleVector c10 = DoubleVector.fromArray(S, c, cIdx + ldc), c11 = DoubleVector.fromArray(S, c, cIdx + ldc + L);
+            DoubleVector c20 = DoubleVector.fromArray(S, c, cIdx + 2 * ldc), c21 = DoubleVector.fromArray(S, c, cIdx + 2 * ldc + L);
+            DoubleVector c30 = DoubleVector.fromArray(S, c, cIdx + 3 * ldc), c31 = DoubleVector.fromArray(S, c, cIdx + 3 * ldc + L);
+            DoubleVector c40 = DoubleVector.fromArray(S, c, cIdx + 4 * ldc), c41 = DoubleVector.fromArray(S, c, cIdx + 4 * ldc + L);
+            DoubleVector c50 = DoubleVector.fromArray(S, c, cIdx + 5 * ldc), c51 = DoubleVector.fromArray(S, c, cIdx + 5 * ldc + L);
+            DoubleVector c60 = DoubleVector.fromArray(S, c, cIdx + 6 * ldc), c61 = DoubleVector.fromArray(S, c, cIdx + 6 * ldc + L);
+            DoubleVector c70 = DoubleVector.fromArray(S, c, cIdx + 7 * ldc), c71 = DoubleVector.fromArray(S, c, cIdx + 7 * ldc + L);
+            for (int p = 0; p < kc; p++) {
+                final int ai = aIdx + p * 8;
+                final int bi = bIdx + p * (2 * L);
+                final DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
+                final DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + L);
+                DoubleVector a;
+                a = DoubleVector.broadcast(S, ap[ai]);
+                c00 = a.fma(b0, c00);
+                c01 = a.fma(b1, c01);
+                a = DoubleVector.broadcast(S, ap[ai + 1]);
+                c10 = a.fma(b0, c10);
+                c11 = a.fma(b1, c11);
+                a = DoubleVector.broadcast(S, ap[ai + 2]);
+                c20 = a.fma(b0, c20);
+                c21 = a.fma(b1, c21);
+                a = DoubleVector.broadcast(S, ap[ai + 3]);
+                c30 = a.fma(b0, c30);
+                c31 = a.fma(b1, c31);
+                a = DoubleVector.broadcast(S, ap[ai + 4]);
+                c40 = a.fma(b0, c40);
+                c41 = a.fma(b1, c41);
+                a = DoubleVector.broadcast(S, ap[ai + 5]);
+                c50 = a.fma(b0, c50);
+                c51 = a.fma(b1, c51);
+                a = DoubleVector.broadcast(S, ap[ai + 6]);
+                c60 = a.fma(b0, c60);
+                c61 = a.fma(b1, c61);
+                a = DoubleVector.broadcast(S, ap[ai + 7]);
+                c70 = a.fma(b0, c70);
+                c71 = a.fma(b1, c71);
+            }
+            c00.intoArray(c, cIdx);
+            c01.intoArray(c, cIdx + L);
+            c10.intoArray(c, cIdx + ldc);
+            c11.intoArray(c, cIdx + ldc + L);
+            c20.intoArray(c, cIdx + 2 * ldc);
+            c21.intoArray(c, cIdx + 2 * ldc + L);
+            c30.intoArray(c, cIdx + 3 * ldc);
+            c31.intoArray(c, cIdx + 3 * ldc + L);
+            c40.intoArray(c, cIdx + 4 * ldc);
+            c41.intoArray(c, cIdx + 4 * ldc + L);
+            c50.intoArray(c, cIdx + 5 * ldc);
+            c51.intoArray(c, cIdx + 5 * ldc + L);
+            c60.intoArray(c, cIdx + 6 * ldc);
+            c61.intoArray(c, cIdx + 6 * ldc + L);
+            c70.intoArray(c, cIdx + 7 * ldc);
+            c71.intoArray(c, cIdx + 7 * ldc + L);
+        }
+
+        @Override
+        String describe() {
+            return "vector(" + L + " lanes, 8x" + (2 * L) + " tile)";
+        }
+    }
 }

@@ -22,7 +22,7 @@ class BlockedGemmPartsTest {
         ks.add(Kernels.scalar());
         if (Kernels.vector() != null) {
             ks.add(Kernels.vector());
-            for (String shape : new String[] {"6x2", "8x3"}) {
+            for (String shape : new String[] {"6x2", "8x3", "8x2"}) {
                 MicroKernel k = VectorMicroKernels.create(shape);
                 if (!k.describe().equals(Kernels.vector().describe())) {
                     ks.add(k);

@@ -57,7 +57,7 @@ class GemmTest {
                 // Reflectively, like Kernels, so this class still loads where the module is absent.
                 java.lang.reflect.Method create = Class.forName("dev.wengert.ops.kernel.VectorMicroKernels")
                         .getDeclaredMethod("create", String.class);
-                for (String shape : new String[] {"4x3", "6x2", "8x3"}) {
+                for (String shape : new String[] {"4x3", "6x2", "8x3", "8x2"}) {
                     MicroKernel k = (MicroKernel) create.invoke(null, shape);
                     if (!k.describe().equals(Kernels.vector().describe())) {
                         ks.add(k);

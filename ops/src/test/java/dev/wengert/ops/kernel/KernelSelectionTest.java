@@ -15,11 +15,14 @@ class KernelSelectionTest {
         int lanes = VectorMicroKernels.L;
         String fiveByTwo = "vector(" + lanes + " lanes, 5x" + (2 * lanes) + " tile)";
         String sixByTwo = "vector(" + lanes + " lanes, 6x" + (2 * lanes) + " tile)";
-        String eightByThree = "vector(" + lanes + " lanes, 8x" + (3 * lanes) + " tile)";
+        String eightByThree = "vector(" + lanes + " lanes, 8x" + (3 * lanes) + " tile, 8x" + (2 * lanes)
+                + " where it pads less)";
+        String eightByTwo = "vector(" + lanes + " lanes, 8x" + (2 * lanes) + " tile)";
         assertEquals(sixByTwo, VectorMicroKernels.create("6x2").describe());
         assertEquals(sixByTwo, VectorMicroKernels.create(" 6x2 ").describe());
         assertEquals(eightByThree, VectorMicroKernels.create("8x3").describe());
         assertEquals(fiveByTwo, VectorMicroKernels.create("5x2").describe());
+        assertEquals(eightByTwo, VectorMicroKernels.create("8x2").describe());
         assertEquals(fiveByTwo, VectorMicroKernels.create("4x3").describe(), "unknown names fall back to 5x2");
         String def = lanes >= 8 ? eightByThree : fiveByTwo;
         assertEquals(def, VectorMicroKernels.create(null).describe());
@@ -27,6 +30,26 @@ class KernelSelectionTest {
         MicroKernel k = VectorMicroKernels.create("6x2");
         assertEquals(6, k.mr);
         assertEquals(2 * lanes, k.nr);
+    }
+
+    @Test
+    void theEightRowKernelTakesTheNarrowTileWhereThatPadsLess() {
+        assumeTrue(Kernels.vector() != null, "the Vector API is not usable here");
+        int lanes = VectorMicroKernels.L;
+        MicroKernel wide = VectorMicroKernels.create("8x3");
+        // Column counts with their padded widths for tiles of 3 and 2 vectors.
+        for (int n : new int[] {1, 10, 2 * lanes, 3 * lanes, 4 * lanes, 6 * lanes, 8 * lanes, 64, 100, 128, 784, 1024}) {
+            int padWide = (n + 3 * lanes - 1) / (3 * lanes) * 3 * lanes;
+            int padNarrow = (n + 2 * lanes - 1) / (2 * lanes) * 2 * lanes;
+            MicroKernel chosen = wide.forColumns(n);
+            assertEquals(padNarrow < padWide ? 2 * lanes : 3 * lanes, chosen.nr, "n = " + n);
+            assertEquals(8, chosen.mr);
+            assertEquals(wide.as, chosen.as, "the same A packing");
+        }
+        assertEquals(3 * lanes, wide.forColumns(6 * lanes).nr, "a multiple of both keeps the wide tile");
+        assertEquals(2 * lanes, wide.forColumns(4 * lanes).nr);
+        MicroKernel other = VectorMicroKernels.create("5x2");
+        assertEquals(other, other.forColumns(64), "other shapes have no companion");
     }
 
     @Test
