@@ -7,7 +7,9 @@ import static dev.wengert.ops.Ops.sub;
 import static dev.wengert.ops.Ops.tanh;
 
 import dev.wengert.core.Tensor;
+import java.util.List;
 import java.util.Random;
+import java.util.regex.Pattern;
 
 /**
  * The gated recurrent unit (Cho et al., 2014), with separate matrices per gate as for the LSTM:
@@ -29,10 +31,23 @@ import java.util.Random;
  * with z, r and h_t as above. The two are different functions (r_t ⊙ (W h) is not W (r_t ⊙ h)), so no
  * choice of weights makes one give the other's outputs. Its parameters are the nine above then
  * {@code b_nh [n]}: {@code p = 3(n² + nm + n) + n}. It has no fused sequence op: BPTT records it step by step.
+ *
+ * <p><b>Saved layout.</b> The PyTorch variant is saved as {@code nn.GRU(m, n)} (one layer), the gates' blocks
+ * in PyTorch's order (r, z, n): {@code weight_ih_l0 = [W_rx; W_zx; W_nx]} {@code [3n, m]},
+ * {@code weight_hh_l0 = [W_rh; W_zh; W_nh]} {@code [3n, n]}, {@code bias_ih_l0 = [b_r; b_z; b_n]},
+ * {@code bias_hh_l0 = [0; 0; b_nh]}, both {@code [3n]}; loading sets {@code b_r} and {@code b_z} to the sums
+ * of their blocks of the two biases (PyTorch only ever adds them), {@code b_n} and {@code b_nh} to theirs
+ * exactly. The default GRU (reset before the product) is saved under its in-memory names ({@code W_zh}, ...),
+ * never under PyTorch's, because PyTorch would load such a file as its own GRU and compute something else;
+ * loading a PyTorch GRU file into it fails, naming the missing and unexpected tensors and this difference.
  */
 public final class GruCell extends Cell {
     /** The gates in parameter order. */
     public static final String[] GATES = {"z", "r", "n"};
+
+    /** Our gate (index into {@link #GATES}) of PyTorch's blocks r, z, n. */
+    private static final int[] TORCH_ORDER = {1, 0, 2};
+    private static final Pattern TORCH_NAME = Pattern.compile("(.*\\.)?(weight|bias)_(ih|hh)_l[0-9]+");
 
     private final boolean resetAfter;
 
@@ -117,5 +132,60 @@ public final class GruCell extends Cell {
     @Override
     public String name() {
         return resetAfter ? "GruCell.torch(" + inputSize() + "→" + hiddenSize() + ")" : super.name();
+    }
+
+    @Override
+    String torchModule() {
+        return resetAfter ? "GRU" : null;
+    }
+
+    @Override
+    Tensor[] toTorch() {
+        Tensor[] p = params();
+        Tensor[] ih = new Tensor[3];
+        Tensor[] hh = new Tensor[3];
+        Tensor[] bias = new Tensor[3];
+        for (int k = 0; k < 3; k++) {
+            int g = TORCH_ORDER[k];
+            hh[k] = p[3 * g];
+            ih[k] = p[3 * g + 1];
+            bias[k] = p[3 * g + 2];
+        }
+        Tensor zeros = Tensor.zeros(hiddenSize());
+        return new Tensor[] {stackRows(ih), stackRows(hh), stackRows(bias), stackRows(zeros, zeros, p[9])};
+    }
+
+    @Override
+    void fromTorch(Tensor wih, Tensor whh, Tensor bih, Tensor bhh) {
+        Tensor[] p = params();
+        Tensor[] ih = new Tensor[3];
+        Tensor[] hh = new Tensor[3];
+        for (int k = 0; k < 3; k++) {
+            int g = TORCH_ORDER[k];
+            hh[k] = p[3 * g];
+            ih[k] = p[3 * g + 1];
+        }
+        unstackRows(wih, ih);
+        unstackRows(whh, hh);
+        int n = hiddenSize();
+        // r and z: PyTorch only adds their two biases; n: b_in stays outside the reset gate, b_hn inside it.
+        foldBiases(bih, bhh, p[5], p[2]);
+        System.arraycopy(bih.data(), 2 * n, p[8].mutableData(), 0, n);
+        System.arraycopy(bhh.data(), 2 * n, p[9].mutableData(), 0, n);
+    }
+
+    /** Names the difference when a default (reset-before) cell is given PyTorch's recurrent names. */
+    @Override
+    protected String layoutHint(List<String> unexpected) {
+        if (resetAfter) return null;
+        for (String k : unexpected) {
+            if (TORCH_NAME.matcher(k).matches()) {
+                return "a GruCell made with new GruCell(...) applies the reset gate before the recurrent product, "
+                        + "tanh(W_nh (r ⊙ h) + W_nx x + b_n), and is saved under its own names; torch.nn.GRU computes "
+                        + "tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), a different function: load PyTorch GRU files "
+                        + "(weight_ih_l0, ...) into GruCell.torch(...)";
+            }
+        }
+        return null;
     }
 }
