@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  * <pre>
  *   ñ_t = tanh(W^{n,x} x_t + b_n + r_t ⊙ (W^{n,h} h_{t−1} + b_nh))
  * </pre>
- * with z, r and h_t as above. The two are different functions (r_t ⊙ (W h) is not W (r_t ⊙ h)), so no
- * choice of weights makes one give the other's outputs. Its parameters are the nine above then
+ * with z, r and h_t as above. The two are different functions (r_t ⊙ (W h) is not W (r_t ⊙ h); they agree
+ * only in special cases such as {@code W^{n,h} = 0}), so the weights of one do not give the other's outputs.
+ * Its parameters are the nine above then
  * {@code b_nh [n]}: {@code p = 3(n² + nm + n) + n}. It has no fused sequence op: BPTT records it step by step.
  *
  * <p><b>Saved layout.</b> The PyTorch variant is saved as {@code nn.GRU(m, n)} (one layer), the gates' blocks
