@@ -11,7 +11,9 @@ import dev.wengert.core.ShapeException;
 import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
 import dev.wengert.ops.Ops;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -79,5 +81,63 @@ class ModuleTest {
         ShapeException e = assertThrows(ShapeException.class, () -> l.forward(Tensor.zeros(4, 5)));
         assertTrue(e.getMessage().startsWith("linear") && e.getMessage().contains("[4,5]"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> Mlp.builder(3).hidden(2, Activation.relu()).build(new Random(1)));
+    }
+
+    /** A module that keeps w [2,3] in memory and saves it transposed under another name, as recurrent cells do. */
+    private static final class Transposing extends Module implements Layer {
+        @Override
+        public Tensor forward(Tensor x) {
+            return x;
+        }
+
+        final Tensor w = addParameter("w", Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3));
+        final Tensor b = addParameter("b", Tensor.vector(7, 8));
+
+        @Override
+        protected Map<String, Tensor> savedLayout() {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            out.put("w_t", Ops.transpose(w).detach().copy());
+            out.put("b", b);
+            return out;
+        }
+
+        @Override
+        protected void loadLayout(Map<String, Tensor> values) {
+            w.assign(Ops.transpose(values.get("w_t")).detach());
+            b.assign(values.get("b"));
+        }
+
+        @Override
+        protected String layoutHint(List<String> unexpected) {
+            return unexpected.stream().anyMatch(k -> k.endsWith(".w")) ? "w is saved transposed, as w_t" : null;
+        }
+    }
+
+    @Test
+    void aModuleMaySaveInAnotherLayoutThanItKeepsInMemory() {
+        Sequential mlp = Mlp.builder(3).hidden(2, Activation.tanh()).batchNorm().output(1).build(new Random(SEED));
+        // wengert-nn's modules: the saved layout is the in-memory one, the same live tensors.
+        assertEquals(mlp.state().keySet(), mlp.savedState().keySet());
+        for (String k : mlp.state().keySet()) assertTrue(mlp.state().get(k) == mlp.savedState().get(k), k);
+
+        Sequential net = new Sequential(new Transposing(), new Transposing());
+        assertEquals(List.of("0.w", "0.b", "1.w", "1.b"), List.copyOf(net.state().keySet()));
+        assertEquals(List.of("0.w_t", "0.b", "1.w_t", "1.b"), List.copyOf(net.savedState().keySet()));
+        assertArrayEquals(new int[] {3, 2}, net.savedState().get("1.w_t").shape());
+        Map<String, Tensor> saved = new LinkedHashMap<>();
+        net.savedState().forEach((k, v) -> saved.put(k, Ops.mul(v, 10.0).detach()));
+        net.loadSaved(saved);
+        assertArrayEquals(new double[] {10, 20, 30, 40, 50, 60}, net.state().get("1.w").data(), 0);
+        assertArrayEquals(new double[] {70, 80}, net.state().get("0.b").data(), 0);
+
+        // A source in the in-memory layout does not fit: every mismatch is named, the hint once, nothing changes.
+        Map<String, Tensor> memory = new LinkedHashMap<>(net.state());
+        memory.put("1.b", Tensor.zeros(3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.loadSaved(memory));
+        assertEquals("loadSaved: the tensors do not fit the model; missing [0.w_t, 1.w_t]; unexpected [0.w, 1.w]; "
+                + "wrong shapes: '1.b' is [3] in the source, [2] in the model; w is saved transposed, as w_t", e.getMessage());
+        assertArrayEquals(new double[] {10, 20, 30, 40, 50, 60}, net.state().get("1.w").data(), 0);
+        assertArrayEquals(new double[] {70, 80}, net.state().get("1.b").data(), 0);
+        assertTrue(net.savedMismatches(saved, "file").isEmpty());
     }
 }

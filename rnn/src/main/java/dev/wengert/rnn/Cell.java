@@ -4,7 +4,9 @@ import dev.wengert.core.ShapeException;
 import dev.wengert.core.Shapes;
 import dev.wengert.core.Tensor;
 import dev.wengert.nn.Module;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One step of a recurrent network, built from ops: {@code s_t = F(θ, s_{t−1}, x_t)}, where the state
@@ -20,6 +22,18 @@ import java.util.List;
  * <p>Conventions: inputs {@code x_t} have shape {@code [batch, inputSize]}; weight matrices are stored
  * for {@code W h}, with {@code W} of shape {@code [out, in]} (row i belonging to unit i), so the
  * parameters of unit i are contiguous rows, which the fast RTRL kernels use.
+ *
+ * <p><b>Saved layout.</b> In memory ({@link #namedParameters()}, {@link #state()}) a cell keeps its own
+ * per-gate names ({@code W_hh}, {@code W_fx}, {@code b_z}, ...), which the algorithms and the fast kernels use.
+ * In files ({@link #savedState()}, {@code SafeTensors.save/load}) {@link RnnCell}, {@link LstmCell},
+ * {@link GruCell#torch GruCell.torch} and {@link StackedCell}s of one of them are saved as PyTorch's
+ * {@code nn.RNN}, {@code nn.LSTM} and {@code nn.GRU} save their {@code state_dict}: {@code weight_ih_l0}
+ * {@code [G·n, m]}, {@code weight_hh_l0} {@code [G·n, n]}, {@code bias_ih_l0} {@code [G·n]},
+ * {@code bias_hh_l0} {@code [G·n]}, the G gates' rows stacked in PyTorch's order, so PyTorch checkpoints load
+ * as they are and files Wengert writes pass PyTorch's strict {@code load_state_dict}. Where PyTorch has two
+ * biases that only ever appear summed, the cell has one: loading sets it to {@code bias_ih + bias_hh},
+ * saving writes it as {@code bias_ih} and zeros as {@code bias_hh} (the same function; a PyTorch file loaded
+ * and saved again has its biases moved into {@code bias_ih}). Other cells keep their in-memory names in files.
  */
 public abstract class Cell extends Module {
     private final int inputSize;
@@ -142,6 +156,96 @@ public abstract class Cell extends Module {
      */
     public final Tensor output(Tensor[] state) {
         return state[outputPart()];
+    }
+
+    /** PyTorch's names of a one-layer recurrent module's tensors, in its {@code state_dict} order. */
+    static final String[] TORCH_NAMES = {"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"};
+
+    /**
+     * The PyTorch module whose {@code state_dict} layout this cell is saved in ({@code "RNN"}, {@code "LSTM"},
+     * {@code "GRU"}), or null when it is saved under its in-memory names (the default).
+     */
+    String torchModule() {
+        return null;
+    }
+
+    /**
+     * New tensors {@code weight_ih, weight_hh, bias_ih, bias_hh} in PyTorch's layout, from the parameters;
+     * only when {@link #torchModule()} is not null.
+     */
+    Tensor[] toTorch() {
+        throw new UnsupportedOperationException(name() + " has no PyTorch layout");
+    }
+
+    /**
+     * Sets the parameters from PyTorch's four tensors, whose shapes are those of {@link #toTorch()} (checked by
+     * the caller); only when {@link #torchModule()} is not null.
+     */
+    void fromTorch(Tensor wih, Tensor whh, Tensor bih, Tensor bhh) {
+        throw new UnsupportedOperationException(name() + " has no PyTorch layout");
+    }
+
+    @Override
+    protected Map<String, Tensor> savedLayout() {
+        if (torchModule() == null) return super.savedLayout();
+        Tensor[] t = toTorch();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int i = 0; i < TORCH_NAMES.length; i++) out.put(TORCH_NAMES[i], t[i]);
+        return out;
+    }
+
+    @Override
+    protected void loadLayout(Map<String, Tensor> values) {
+        if (torchModule() == null) {
+            super.loadLayout(values);
+            return;
+        }
+        fromTorch(values.get(TORCH_NAMES[0]), values.get(TORCH_NAMES[1]), values.get(TORCH_NAMES[2]),
+                values.get(TORCH_NAMES[3]));
+    }
+
+    /** The blocks' rows one after another: matrices of one width, or vectors; a new tensor (values only). */
+    static Tensor stackRows(Tensor... blocks) {
+        int rows = 0;
+        int size = 0;
+        for (Tensor b : blocks) {
+            rows += b.dim(0);
+            size += b.size();
+        }
+        double[] out = new double[size];
+        int at = 0;
+        for (Tensor b : blocks) {
+            System.arraycopy(b.data(), 0, out, at, b.size());
+            at += b.size();
+        }
+        int[] shape = blocks[0].shape();
+        shape[0] = rows;
+        return Tensor.of(out, shape);
+    }
+
+    /** Copies {@code src}'s consecutive row blocks into the leaves {@code dst}, whose sizes add up to src's. */
+    static void unstackRows(Tensor src, Tensor... dst) {
+        int at = 0;
+        for (Tensor d : dst) {
+            System.arraycopy(src.data(), at, d.mutableData(), 0, d.size());
+            at += d.size();
+        }
+    }
+
+    /**
+     * Sets the leaves {@code dst} (of n values each) to the sums of PyTorch's two biases, block by block:
+     * {@code dst[k] = bih[kn, (k+1)n) + bhh[kn, (k+1)n)}; where {@code bhh} is zero the value is {@code bih}'s
+     * as it is, so a file Wengert wrote (zeros in {@code bias_hh}) reloads bit for bit, −0.0 included.
+     */
+    static void foldBiases(Tensor bih, Tensor bhh, Tensor... dst) {
+        double[] ih = bih.data();
+        double[] hh = bhh.data();
+        int at = 0;
+        for (Tensor d : dst) {
+            double[] out = d.mutableData();
+            for (int j = 0; j < out.length; j++) out[j] = hh[at + j] == 0 ? ih[at + j] : ih[at + j] + hh[at + j];
+            at += out.length;
+        }
     }
 
     /** {@return a short name for messages, e.g. {@code lstm(32→64)}} */

@@ -25,6 +25,13 @@ import java.util.Random;
  * <p>Parameters, in order, for gates g = f, i, o, c: {@code W_gh} {@code [n, n]}, {@code W_gx}
  * {@code [n, m]}, {@code b_g} {@code [n]}; {@code p = 4(n² + nm + n)}. State: {@code (h, c)}, each
  * {@code [batch, n]}; the output is h (part 0).
+ *
+ * <p>Saved as PyTorch's {@code nn.LSTM(m, n)} (one layer): the gates' blocks stacked in PyTorch's order
+ * (i, f, g, o), g being the candidate c̃: {@code weight_ih_l0 = [W_ix; W_fx; W_cx; W_ox]} {@code [4n, m]},
+ * {@code weight_hh_l0 = [W_ih; W_fh; W_ch; W_oh]} {@code [4n, n]}, {@code bias_ih_l0 = [b_i; b_f; b_c; b_o]}
+ * and {@code bias_hh_l0 = 0}, both {@code [4n]}. Loading sets each {@code b_g} to the sum of its blocks of
+ * {@code bias_ih_l0} and {@code bias_hh_l0}, PyTorch's equations being these with that bias. In memory the
+ * per-gate names and the order of {@link #GATES} stay (see {@link Cell}).
  */
 public final class LstmCell extends Cell {
     /** The gates in parameter order. */
@@ -166,6 +173,42 @@ public final class LstmCell extends Cell {
     @Override
     Tensor sequence(Tensor[] state, Tensor xs) {
         return dev.wengert.ops.Ops.lstmSequence(wh, wx, b, state[0], state[1], xs);
+    }
+
+    /** Our gate (index into {@link #GATES}) of PyTorch's blocks i, f, g, o. */
+    private static final int[] TORCH_ORDER = {1, 0, 3, 2};
+
+    @Override
+    String torchModule() {
+        return "LSTM";
+    }
+
+    @Override
+    Tensor[] toTorch() {
+        Tensor[] ih = new Tensor[4];
+        Tensor[] hh = new Tensor[4];
+        Tensor[] bias = new Tensor[4];
+        for (int k = 0; k < 4; k++) {
+            ih[k] = wx[TORCH_ORDER[k]];
+            hh[k] = wh[TORCH_ORDER[k]];
+            bias[k] = b[TORCH_ORDER[k]];
+        }
+        return new Tensor[] {stackRows(ih), stackRows(hh), stackRows(bias), Tensor.zeros(4 * hiddenSize())};
+    }
+
+    @Override
+    void fromTorch(Tensor wih, Tensor whh, Tensor bih, Tensor bhh) {
+        Tensor[] ih = new Tensor[4];
+        Tensor[] hh = new Tensor[4];
+        Tensor[] bias = new Tensor[4];
+        for (int k = 0; k < 4; k++) {
+            ih[k] = wx[TORCH_ORDER[k]];
+            hh[k] = wh[TORCH_ORDER[k]];
+            bias[k] = b[TORCH_ORDER[k]];
+        }
+        unstackRows(wih, ih);
+        unstackRows(whh, hh);
+        foldBiases(bih, bhh, bias);
     }
 
     /**

@@ -13,6 +13,12 @@ import java.util.Random;
  *
  * <p>Parameters, in order: {@code W_hh} {@code [n, n]}, {@code W_xh} {@code [n, m]}, {@code b} {@code [n]};
  * {@code p = n² + nm + n} scalars. State: {@code h} of shape {@code [batch, n]}.
+ *
+ * <p>Saved as PyTorch's {@code nn.RNN(m, n)} (tanh, one layer): {@code weight_ih_l0 = W_xh} {@code [n, m]},
+ * {@code weight_hh_l0 = W_hh} {@code [n, n]}, {@code bias_ih_l0 = b} and {@code bias_hh_l0 = 0}, both
+ * {@code [n]}; loading sets {@code b = bias_ih_l0 + bias_hh_l0}, PyTorch's
+ * {@code h_t = tanh(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh)} being this cell's equation with that b. In memory
+ * the names stay {@code W_hh, W_xh, b} (see {@link Cell}).
  */
 public final class RnnCell extends Cell {
     private final Tensor whh;
@@ -80,6 +86,23 @@ public final class RnnCell extends Cell {
     @Override
     Tensor sequence(Tensor[] state, Tensor xs) {
         return dev.wengert.ops.Ops.tanhRnnSequence(whh, wxh, b, state[0], xs);
+    }
+
+    @Override
+    String torchModule() {
+        return "RNN";
+    }
+
+    @Override
+    Tensor[] toTorch() {
+        return new Tensor[] {wxh.copy(), whh.copy(), b.copy(), Tensor.zeros(hiddenSize())};
+    }
+
+    @Override
+    void fromTorch(Tensor wih, Tensor whh, Tensor bih, Tensor bhh) {
+        this.wxh.assign(wih);
+        this.whh.assign(whh);
+        foldBiases(bih, bhh, b);
     }
 
     /** {@return the recurrent matrix {@code W_hh}, the live parameter} */

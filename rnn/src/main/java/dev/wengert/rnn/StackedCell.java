@@ -3,7 +3,9 @@ package dev.wengert.rnn;
 import dev.wengert.core.Tensor;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Cells stacked in layers: layer l reads the output {@code h_t^{(l−1)}} of the layer below at the same
@@ -11,6 +13,15 @@ import java.util.List;
  * first; the output is the top layer's h. Parameters are the layers' in order, named
  * {@code 0.W_hh}, {@code 1.W_hh}, ... A stack is itself a {@link Cell}, so every algorithm that works
  * on cells made of ops (BPTT, TBPTT, generic RTRL, UORO) works on it.
+ *
+ * <p><b>Saved layout.</b> A stack whose layers are all {@link RnnCell}s, all {@link LstmCell}s or all
+ * {@link GruCell#torch PyTorch GRUs} is saved as PyTorch's multi-layer {@code nn.RNN}, {@code nn.LSTM} or
+ * {@code nn.GRU} ({@code num_layers} = the number of layers): layer l's tensors (see the cells) under
+ * {@code weight_ih_l<l>}, {@code weight_hh_l<l>}, {@code bias_ih_l<l>}, {@code bias_hh_l<l>}, layer by layer.
+ * PyTorch's stacks have one hidden size for all layers; a Wengert stack whose sizes differ is saved under the
+ * same names and PyTorch refuses its shapes. Any other stack (mixed kinds, other cells) is saved under
+ * {@code 0.}, {@code 1.}, ... followed by each layer's own saved names. In memory the names stay
+ * {@code 0.W_hh}, ... either way.
  */
 public final class StackedCell extends Cell {
     private final List<Cell> layers;
@@ -83,6 +94,44 @@ public final class StackedCell extends Cell {
             in = c.output(s);
         }
         return out;
+    }
+
+    /** The PyTorch module every layer is saved as, when all are saved as the same one; else null. */
+    private String torchStack() {
+        String kind = layers.get(0).torchModule();
+        for (Cell c : layers) {
+            if (kind == null || !kind.equals(c.torchModule())) return null;
+        }
+        return kind;
+    }
+
+    /** {@code weight_ih_l0} with layer l's suffix. */
+    private static String layerName(int i, int l) {
+        String base = TORCH_NAMES[i];
+        return base.substring(0, base.length() - 1) + l;
+    }
+
+    @Override
+    protected Map<String, Tensor> savedLayout() {
+        if (torchStack() == null) return super.savedLayout();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int l = 0; l < layers.size(); l++) {
+            Tensor[] t = layers.get(l).toTorch();
+            for (int i = 0; i < TORCH_NAMES.length; i++) out.put(layerName(i, l), t[i]);
+        }
+        return out;
+    }
+
+    @Override
+    protected void loadLayout(Map<String, Tensor> values) {
+        if (torchStack() == null) {
+            super.loadLayout(values);
+            return;
+        }
+        for (int l = 0; l < layers.size(); l++) {
+            layers.get(l).fromTorch(values.get(layerName(0, l)), values.get(layerName(1, l)), values.get(layerName(2, l)),
+                    values.get(layerName(3, l)));
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import static dev.wengert.ops.Ops.add;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.ShapeException;
 import dev.wengert.core.Tensor;
@@ -61,6 +62,29 @@ class CellsTest {
         double r = sig(p[3] * h + p[4] * x + p[5]);
         double n = Math.tanh(p[6] * r * h + p[7] * x + p[8]);
         assertEquals((1 - z) * n + z * h, s[0].item(), 1e-15);
+    }
+
+    @Test
+    void pytorchsGruAppliesTheResetGateAfterTheRecurrentProduct() {
+        GruCell c = GruCell.torch(1, 1, new Random(SEED));
+        assertEquals(true, c.resetAfter());
+        assertEquals("GruCell.torch(1→1)", c.name());
+        double[] p = new double[10];
+        int k = 0;
+        for (Tensor t : c.parameters()) p[k] = t.mutableData()[0] = 0.3 * (k++ - 4);
+        double h = 0.6;
+        double x = -0.8;
+        Tensor[] s = c.step(new Tensor[] {Tensor.of(new double[] {h}, 1, 1)}, Tensor.of(new double[] {x}, 1, 1));
+        double z = sig(p[0] * h + p[1] * x + p[2]);
+        double r = sig(p[3] * h + p[4] * x + p[5]);
+        // torch.nn.GRU: n = tanh(W_in x + b_in + r (W_hn h + b_hn)).
+        double n = Math.tanh(p[7] * x + p[8] + r * (p[6] * h + p[9]));
+        assertEquals((1 - z) * n + z * h, s[0].item(), 1e-15);
+        // The reset-before cell with the same nine weights gives a different value: two functions.
+        GruCell cho = new GruCell(1, 1, new Random(SEED));
+        for (int j = 0; j < 9; j++) cho.parameters().get(j).mutableData()[0] = p[j];
+        double other = cho.step(new Tensor[] {Tensor.of(new double[] {h}, 1, 1)}, Tensor.of(new double[] {x}, 1, 1))[0].item();
+        assertTrue(Math.abs(other - s[0].item()) > 1e-3, other + " vs " + s[0].item());
     }
 
     @Test

@@ -106,7 +106,8 @@ class GradCheckTest {
     void exactGradientsPassTheFiniteDifferenceCheck() {
         Random rng = new Random(SEED);
         Cell[] cells = {new RnnCell(2, 3, rng), new LstmCell(2, 2, rng), new GruCell(2, 2, rng),
-                new StackedCell(new RnnCell(2, 2, rng), new LstmCell(2, 2, rng))};
+                new StackedCell(new RnnCell(2, 2, rng), new LstmCell(2, 2, rng)), GruCell.torch(2, 2, rng),
+                new StackedCell(GruCell.torch(2, 2, rng), GruCell.torch(2, 2, rng))};
         for (Cell cell : cells) {
             RecurrentNet net = net(cell, rng);
             Tensor[] xs = Fixtures.inputs(T, BATCH, 2, rng);

@@ -88,13 +88,14 @@ public final class SafeTensors {
     // ---------------------------------------------------------------- writing
 
     /**
-     * Saves a module's {@link Module#state() parameters and buffers}, with metadata naming the library.
+     * Saves a module's parameters and buffers in their {@link Module#savedState() saved layout}, with metadata
+     * naming the library.
      *
      * @param file   the destination; its folder is created if needed
-     * @param module the module whose {@link Module#state()} is written, in F64
+     * @param module the module whose {@link Module#savedState()} is written, in F64
      */
     public static void save(Path file, Module module) {
-        save(file, module.state(), Map.of("library", "wengert"));
+        save(file, module.savedState(), Map.of("library", "wengert"));
     }
 
     /**
@@ -103,12 +104,12 @@ public final class SafeTensors {
      * checkpoints of the size and type other tools expect.
      *
      * @param file   the destination; its folder is created if needed
-     * @param module the module whose {@link Module#state()} is written
+     * @param module the module whose {@link Module#savedState()} is written
      * @param dtype  "F64", "F32", "F16" or "BF16"
      * @throws IllegalArgumentException if the dtype is not one of these
      */
     public static void save(Path file, Module module, String dtype) {
-        save(file, module.state(), Map.of("library", "wengert"), dtype);
+        save(file, module.savedState(), Map.of("library", "wengert"), dtype);
     }
 
     /**
@@ -279,7 +280,8 @@ public final class SafeTensors {
     }
 
     /**
-     * Loads {@code file} into a module's parameters and buffers, in place.
+     * Loads {@code file} into a module's parameters and buffers, in place, from their
+     * {@link Module#savedState() saved layout} ({@link Module#loadSaved(Map)}).
      *
      * @param file   the file to read
      * @param module the module; its tensors are updated in place, and only when every name and shape fits
@@ -287,27 +289,11 @@ public final class SafeTensors {
      */
     public static void load(Path file, Module module) {
         Map<String, Tensor> values = load(file);
-        Map<String, Tensor> mine = module.state();
-        List<String> missing = new ArrayList<>();
-        for (String k : mine.keySet()) if (!values.containsKey(k)) missing.add(k);
-        List<String> extra = new ArrayList<>();
-        for (String k : values.keySet()) if (!mine.containsKey(k)) extra.add(k);
-        List<String> shapes = new ArrayList<>();
-        for (Map.Entry<String, Tensor> e : mine.entrySet()) {
-            Tensor v = values.get(e.getKey());
-            if (v != null && !v.sameShape(e.getValue())) {
-                shapes.add("'" + e.getKey() + "' is " + Shapes.str(v.shape()) + " in the file, "
-                        + Shapes.str(e.getValue().shape()) + " in the model");
-            }
+        List<String> problems = module.savedMismatches(values, "file");
+        if (!problems.isEmpty()) {
+            throw new FormatException("safetensors: " + file + " does not fit the model; " + String.join("; ", problems));
         }
-        if (!missing.isEmpty() || !extra.isEmpty() || !shapes.isEmpty()) {
-            StringBuilder m = new StringBuilder("safetensors: " + file + " does not fit the model");
-            if (!missing.isEmpty()) m.append("; missing ").append(missing);
-            if (!extra.isEmpty()) m.append("; unexpected ").append(extra);
-            if (!shapes.isEmpty()) m.append("; wrong shapes: ").append(String.join(", ", shapes));
-            throw new FormatException(m.toString());
-        }
-        module.load(values);
+        module.loadSaved(values);
     }
 
     /**
