@@ -41,6 +41,10 @@ public abstract class ForwardLearner {
     private final int[] offsets;
     private final SequenceGradient.Sum total;
     private final double[] cellGrad;
+    /** The summed cell gradient, p entries in parameter order (copied into {@link #total} when asked for). */
+    private final double[] cellTotal;
+    /** Whether each step's gradient is kept apart for {@link #stepGradient()} (see {@link #run}). */
+    private boolean keepStepGradient = true;
     private List<Tensor> stepGrad;
     private boolean hasStepGrad;
     private Tensor[] lastReadoutGrad;
@@ -79,6 +83,7 @@ public abstract class ForwardLearner {
         for (int i = 0; i < cellParams.length; i++) offsets[i + 1] = offsets[i] + cellParams[i].size();
         this.total = new SequenceGradient.Sum(params);
         this.cellGrad = new double[p];
+        this.cellTotal = new double[p];
         this.state = cell.initialState(batch);
     }
 
@@ -186,24 +191,23 @@ public abstract class ForwardLearner {
                 readoutGrad = g;
             }
         }
-        java.util.Arrays.fill(cellGrad, 0.0);
-        propagate(x, next, gh, cellGrad);
+        boolean keepStep = keepStepGradient || !propagateOnlyAdds();
+        if (keepStep) {
+            java.util.Arrays.fill(cellGrad, 0.0);
+            propagate(x, next, gh, cellGrad);
+        } else {
+            // Straight into the sum: no step buffer to clear, fill and add (three passes over p doubles that
+            // cost an LRU layer of width 64 more than its traces do).
+            propagate(x, next, gh, cellTotal);
+        }
         state = next;
         steps++;
         stepGrad = null;
-        hasStepGrad = gh != null;
+        hasStepGrad = gh != null && keepStep;
         if (gh == null) return 0.0;
         // Summed without building tensors: the step gradient is only materialised if asked for.
-        for (int i = 0; i < cellParams.length; i++) {
-            double[] a = total.g[i];
-            int off = offsets[i];
-            for (int j = 0; j < a.length; j++) a[j] += cellGrad[off + j];
-        }
-        for (int i = 0; i < readoutParams.size(); i++) {
-            double[] a = total.g[cellParams.length + i];
-            double[] d = readoutGrad[i + 1].data();
-            for (int j = 0; j < a.length; j++) a[j] += d[j];
-        }
+        if (keepStep) addInto(cellTotal, cellGrad, 0);
+        for (int i = 0; i < readoutParams.size(); i++) addInto(total.g[cellParams.length + i], readoutGrad[i + 1].data(), 0);
         lastReadoutGrad = readoutGrad;
         total.loss += value;
         return value;
@@ -216,6 +220,14 @@ public abstract class ForwardLearner {
      * @param x the input {@code [batch, m]}
      * @return the new state, one detached tensor per part
      */
+    /**
+     * {@code sum[j] += g[off + j]} over sum: a method of its own so that C2 compiles (and vectorises) the
+     * loop on its own; inlined into {@link #step} it ran unvectorised and took a third of an online step.
+     */
+    private static void addInto(double[] sum, double[] g, int off) {
+        for (int j = 0; j < sum.length; j++) sum[j] += g[off + j];
+    }
+
     protected abstract Tensor[] advance(Tensor x);
 
     /**
@@ -227,9 +239,21 @@ public abstract class ForwardLearner {
      * @param x    the input {@code [batch, m]}
      * @param next the new state {@code s_t}
      * @param gh   the cotangent {@code ∂ℓ_t/∂h_t}, or null when the step has no loss
-     * @param grad where to add the step's gradient (estimate), p entries, zeroed by the caller
+     * @param grad where to add the step's gradient (estimate), p entries: zeroed by the caller, or the running
+     *             sum itself when {@link #propagateOnlyAdds()} allows it
      */
     protected abstract void propagate(Tensor x, Tensor[] next, double[] gh, double[] grad);
+
+    /**
+     * Whether {@link #propagate} only ever adds into {@code grad} (never assigns or reads it), so that
+     * {@link #run} can hand it the running sum instead of a zeroed step buffer. False unless a learner
+     * says so.
+     *
+     * @return true when propagate's writes into grad are all {@code +=}
+     */
+    protected boolean propagateOnlyAdds() {
+        return false;
+    }
 
     /** Resets the influence matrix (or its approximation) to zero: the state is then a constant. */
     protected abstract void resetInfluence();
@@ -292,12 +316,16 @@ public abstract class ForwardLearner {
      * summed loss and the current state}
      */
     public final SequenceGradient gradient() {
+        for (int i = 0; i < cellParams.length; i++) {
+            System.arraycopy(cellTotal, offsets[i], total.g[i], 0, offsets[i + 1] - offsets[i]);
+        }
         return total.result(state);
     }
 
     /** Forgets the summed gradient and loss (the state and influence carry on). */
     public final void zeroGradient() {
         total.zero();
+        java.util.Arrays.fill(cellTotal, 0.0);
     }
 
     /** {@return the current state {@code s_t} (detached values)} A new array of the state's tensors. */
@@ -367,7 +395,9 @@ public abstract class ForwardLearner {
     }
 
     /**
-     * Runs a learner over a whole sequence from the zero state and returns the summed gradient.
+     * Runs a learner over a whole sequence from the zero state and returns the summed gradient. Only the sum
+     * is wanted here, so a learner whose {@link #propagateOnlyAdds()} adds each step straight into it and
+     * keeps no step gradient: afterwards {@link #stepGradient()} is null until the next {@link #step}.
      *
      * @param learner the learner; it is reset to the zero state and its running sum cleared first
      * @param xs      the inputs, one {@code [batch, m]} tensor per step
@@ -379,7 +409,12 @@ public abstract class ForwardLearner {
         Bptt.checkInputs(learner.getClass().getSimpleName(), learner.net, xs, loss);
         learner.reset(null);
         learner.zeroGradient();
-        for (int t = 0; t < xs.length; t++) learner.step(t, xs[t], loss);
+        learner.keepStepGradient = false;
+        try {
+            for (int t = 0; t < xs.length; t++) learner.step(t, xs[t], loss);
+        } finally {
+            learner.keepStepGradient = true;
+        }
         return learner.gradient();
     }
 }

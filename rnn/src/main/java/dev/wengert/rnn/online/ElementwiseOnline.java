@@ -146,6 +146,12 @@ public final class ElementwiseOnline extends ForwardLearner {
         }
     }
 
+    /** Every layer's backward adds into the gradient ({@code +=}), never assigns it. */
+    @Override
+    protected boolean propagateOnlyAdds() {
+        return true;
+    }
+
     @Override
     protected void resetInfluence() {
         for (LayerSensitivity layer : layers) layer.reset();
