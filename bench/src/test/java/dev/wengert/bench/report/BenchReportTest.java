@@ -19,8 +19,8 @@ class BenchReportTest {
         double[] x = {Math.log(8), Math.log(16), Math.log(32), Math.log(64)};
         double[] y = new double[4];
         for (int i = 0; i < 4; i++) y[i] = Math.log(3.0) + 4 * x[i];
-        assertEquals(4.0, BenchReport.Writer.leastSquaresSlope(x, y), 1e-12);
-        assertTrue(Double.isNaN(BenchReport.Writer.leastSquaresSlope(new double[] {1, 1}, new double[] {2, 3})));
+        assertEquals(4.0, ScalingFit.leastSquaresSlope(x, y), 1e-12);
+        assertTrue(Double.isNaN(ScalingFit.leastSquaresSlope(new double[] {1, 1}, new double[] {2, 3})));
     }
 
     @Test
@@ -55,7 +55,7 @@ class BenchReportTest {
 
     @Test
     void combinationsOverBudgetAreLeftOutWithAReason() {
-        BenchReport.Run quick = new BenchReport.Run(BenchReport.Profile.QUICK);
+        SuiteRun quick = new SuiteRun(SuiteRun.Profile.QUICK);
         assertNull(quick.exclusion("bptt", "rnn", 32, 100, 1));
         String why = quick.exclusion("rtrl", "rnn", 256, 1000, 1);
         assertTrue(why != null && why.contains("s per sequence"), why);
