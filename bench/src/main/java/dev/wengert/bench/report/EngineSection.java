@@ -5,12 +5,16 @@ import static dev.wengert.bench.report.Format.fmt;
 import static dev.wengert.bench.report.Format.ms;
 import static dev.wengert.bench.report.Format.range;
 
+import dev.wengert.bench.BenchmarkFmaPeak;
 import dev.wengert.bench.BenchmarkRecurrent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
-/** The report's engine tables: matmul, MLP steps, scalar graphs, RNN BPTT and exact RTRL, with their anchors. */
+/**
+ * The report's engine tables: the FMA peak, matmul, MLP steps, scalar graphs, RNN BPTT and exact RTRL, with
+ * their anchors.
+ */
 final class EngineSection {
     private final List<Measurement> engine;
     private final Anchors anchors;
@@ -33,14 +37,38 @@ final class EngineSection {
         return 2.0 * n * n * n / (millis * 1e6);
     }
 
+    /** GFLOP/s of one call of {@link BenchmarkFmaPeak} taking {@code millis}, all its threads together. */
+    static double fmaGflops(double millis) {
+        return BenchmarkFmaPeak.FLOPS_PER_CALL / (millis * 1e6);
+    }
+
     void write() {
         md.line("## Engine");
         md.line("");
+        fmaPeak();
         matmul();
         mlp();
         scalar();
         bptt();
         rtrl();
+    }
+
+    private void fmaPeak() {
+        List<Measurement> ms = engine("BenchmarkFmaPeak.fma", x -> true);
+        if (ms.isEmpty()) return;
+        md.line("### FMA peak (`BenchmarkFmaPeak`: %d independent chains of `a.fma(b, acc)`, preferred species, "
+                + "float64)", BenchmarkFmaPeak.CHAINS);
+        md.line("");
+        md.line("%,d flops per call, shared by the threads running concurrently inside the call; GFLOP/s = flops "
+                + "per call / time per call, so the two-thread row is the aggregate.", BenchmarkFmaPeak.FLOPS_PER_CALL);
+        md.line("");
+        md.line("| threads | time per call | GFLOP/s | per thread |");
+        md.line("|---|---|---|---|");
+        for (Measurement m : ms) {
+            double g = fmaGflops(m.millis());
+            md.line("| %s | %s | %s | %s |", m.param("threads"), range(m), fmt(g), fmt(g / m.intParam("threads")));
+        }
+        md.line("");
     }
 
     private void matmul() {
@@ -123,7 +151,8 @@ final class EngineSection {
         md.line("");
         md.line("| threads | time | GFLOP/s in W·influence | NumPy + OpenBLAS | ratio |");
         md.line("|---|---|---|---|---|");
-        for (Measurement m : engine("BenchmarkRecurrent.sequence", x -> x.param("algorithm").equals("rtrl"))) {
+        for (Measurement m : engine("BenchmarkRecurrent.sequence",
+                x -> x.param("algorithm").equals("rtrl") && x.param("n").equals("64"))) {
             double numpy = anchors.median("rtrl_ms", "w", "rtrl", "n", "64", "T", "200", "threads", m.param("threads"));
             double p = 64.0 * 64 + 64 * BenchmarkRecurrent.M + 64;
             double flops = 200 * 2.0 * 64 * 64 * p;

@@ -25,6 +25,13 @@ final class SuiteRun {
     /** Extra warmup iterations for the engine workloads (see {@link #engine()}). */
     static final int ENGINE_EXTRA_WARMUPS = 2;
 
+    /** The matmul sizes of the engine suite: the anchor's (w1_matmul) up to 1024. */
+    static final String[] MATMUL_SIZES = {"64", "128", "256", "512", "1024"};
+    /** Hidden size and sequence length at which generic RTRL is compared with the fast kernel. */
+    static final int GENERIC_N = 16;
+    /** See {@link #GENERIC_N}. */
+    static final int GENERIC_T = 100;
+
     /** How long each JMH combination runs. */
     enum Profile {
         QUICK(1, 2, 1000, 5, 400, 1.0), FULL(1, 3, 1000, 5, 1000, 20.0);
@@ -64,7 +71,11 @@ final class SuiteRun {
      */
     void engine() throws RunnerException {
         int warmups = profile.warmups + ENGINE_EXTRA_WARMUPS;
-        for (String n : new String[] {"64", "256", "512", "1024"}) {
+        // The machine's FMA peak per core and on two cores: the ceiling of the matmul and RTRL targets.
+        for (String t : new String[] {"1", "2"}) {
+            engine.addAll(jmh("BenchmarkFmaPeak.fma", Map.of("threads", t), false, warmups));
+        }
+        for (String n : MATMUL_SIZES) {
             for (String t : new String[] {"1", "2"}) {
                 engine.addAll(jmh("BenchmarkMatMul.gemm", Map.of("n", n, "threads", t), false, warmups));
             }
@@ -83,6 +94,10 @@ final class SuiteRun {
         }
         // Exact RTRL at the anchor's size, on one thread and on two.
         for (int t : new int[] {1, 2}) recurrentCombination("rtrl", "rnn", 64, 200, 1, t, engine, warmups);
+        // Generic RTRL against the fast kernel, both on one thread, at a size the generic path affords.
+        for (String alg : new String[] {"rtrl", "rtrlGeneric"}) {
+            recurrentCombination(alg, "rnn", GENERIC_N, GENERIC_T, 1, 1, engine, warmups);
+        }
     }
 
     /** The recurrent-learning grid: every algorithm, both cells, the combinations of {@link #combinations}. */
