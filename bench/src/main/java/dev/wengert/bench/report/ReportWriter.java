@@ -37,7 +37,7 @@ final class ReportWriter {
         ReportPlots plots = new ReportPlots(out, md);
         header();
         if (!run.engine.isEmpty()) {
-            if (anchors != null) new SpeedTargets(run.engine, a, md).write();
+            new SpeedTargets(run.engine, a, MachineRecord.kernelLanes()).write(md);
             new EngineSection(run.engine, a, md, plots).write();
         }
         if (!run.recurrent.isEmpty()) new RecurrentSection(run, md, plots).write();
