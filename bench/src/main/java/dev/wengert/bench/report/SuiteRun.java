@@ -71,33 +71,59 @@ final class SuiteRun {
      */
     void engine() throws RunnerException {
         int warmups = profile.warmups + ENGINE_EXTRA_WARMUPS;
+        for (Combination c : enginePlan()) {
+            if (c.method().equals(SEQUENCE)) {
+                Map<String, String> p = c.params();
+                recurrentCombination(p.get("algorithm"), p.get("cell"), Integer.parseInt(p.get("n")),
+                        Integer.parseInt(p.get("steps")), Integer.parseInt(p.get("batch")),
+                        Integer.parseInt(p.get("threads")), engine, warmups);
+            } else {
+                engine.addAll(jmh(c.method(), c.params(), c.gc(), warmups));
+            }
+        }
+    }
+
+    /** One JMH combination: a benchmark method, its {@code @Param} values, and whether the GC profiler runs. */
+    record Combination(String method, Map<String, String> params, boolean gc) {
+        /** A {@code BenchmarkRecurrent.sequence} combination (always with the GC profiler). */
+        static Combination sequence(String alg, String cell, int n, int t, int b, int threads) {
+            return new Combination(SEQUENCE, Map.of("algorithm", alg, "cell", cell, "n", Integer.toString(n), "steps",
+                    Integer.toString(t), "batch", Integer.toString(b), "threads", Integer.toString(threads)), true);
+        }
+    }
+
+    private static final String SEQUENCE = "BenchmarkRecurrent.sequence";
+
+    /** The engine suite, in running order, the same in both profiles (only the run length differs). */
+    static List<Combination> enginePlan() {
+        List<Combination> plan = new ArrayList<>();
         // The machine's FMA peak per core and on two cores: the ceiling of the matmul and RTRL targets.
         for (String t : new String[] {"1", "2"}) {
-            engine.addAll(jmh("BenchmarkFmaPeak.fma", Map.of("threads", t), false, warmups));
+            plan.add(new Combination("BenchmarkFmaPeak.fma", Map.of("threads", t), false));
         }
         for (String n : MATMUL_SIZES) {
             for (String t : new String[] {"1", "2"}) {
-                engine.addAll(jmh("BenchmarkMatMul.gemm", Map.of("n", n, "threads", t), false, warmups));
+                plan.add(new Combination("BenchmarkMatMul.gemm", Map.of("n", n, "threads", t), false));
             }
         }
         for (String c : new String[] {"784-100-10_tanh_64", "784-100-10_tanh_128", "784-512-512-10_relu_256"}) {
             for (String t : new String[] {"1", "2"}) {
-                engine.addAll(jmh("BenchmarkMlpStep.step", Map.of("config", c, "threads", t), true, warmups));
+                plan.add(new Combination("BenchmarkMlpStep.step", Map.of("config", c, "threads", t), true));
             }
         }
-        engine.addAll(jmh("BenchmarkScalarGraph.chain10kForwardBackward", Map.of(), true, warmups));
-        engine.addAll(jmh("BenchmarkScalarGraph.microgradForwardBackward", Map.of(), true, warmups));
-        for (String n : new String[] {"32", "128", "256"}) {
-            for (String b : new String[] {"1", "32"}) {
-                recurrentCombination("bptt", "rnn", Integer.parseInt(n), 200, Integer.parseInt(b), 0, engine, warmups);
-            }
+        plan.add(new Combination("BenchmarkScalarGraph.chain10kForwardBackward", Map.of(), true));
+        plan.add(new Combination("BenchmarkScalarGraph.microgradForwardBackward", Map.of(), true));
+        // BPTT over the anchor's grid at T = 200.
+        for (int n : new int[] {32, 128, 256}) {
+            for (int b : new int[] {1, 32}) plan.add(Combination.sequence("bptt", "rnn", n, 200, b, 0));
         }
         // Exact RTRL at the anchor's size, on one thread and on two.
-        for (int t : new int[] {1, 2}) recurrentCombination("rtrl", "rnn", 64, 200, 1, t, engine, warmups);
+        for (int t : new int[] {1, 2}) plan.add(Combination.sequence("rtrl", "rnn", 64, 200, 1, t));
         // Generic RTRL against the fast kernel, both on one thread, at a size the generic path affords.
         for (String alg : new String[] {"rtrl", "rtrlGeneric"}) {
-            recurrentCombination(alg, "rnn", GENERIC_N, GENERIC_T, 1, 1, engine, warmups);
+            plan.add(Combination.sequence(alg, "rnn", GENERIC_N, GENERIC_T, 1, 1));
         }
+        return plan;
     }
 
     /** The recurrent-learning grid: every algorithm, both cells, the combinations of {@link #combinations}. */
@@ -145,7 +171,7 @@ final class SuiteRun {
             excluded.add(String.format(Locale.ROOT, "%s, %s, n = %d, T = %d, batch %d: %s", alg, cell, n, t, b, why));
             return;
         }
-        List<Measurement> ms = jmh("BenchmarkRecurrent.sequence", Map.of("algorithm", alg, "cell", cell, "n",
+        List<Measurement> ms = jmh(SEQUENCE, Map.of("algorithm", alg, "cell", cell, "n",
                 Integer.toString(n), "steps", Integer.toString(t), "batch", Integer.toString(b), "threads",
                 Integer.toString(threads)), true, warmups);
         for (Measurement m : ms) m.stateBytes = BenchmarkRecurrent.stateBytes(alg, cell, n, t, b);

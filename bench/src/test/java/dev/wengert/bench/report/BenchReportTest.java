@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +68,29 @@ class BenchReportTest {
         for (int n : new int[] {32, 64, 128}) {
             assertEquals(quick.exclusion("rtrl", "rnn", n, 200, 1) == null,
                     quick.exclusion("rtrlGeneric", "rnn", n, 200, 1) == null, "n = " + n);
+        }
+    }
+
+    @Test
+    void theEngineSuiteMeasuresEveryTarget() {
+        // One synthetic measurement per planned combination: then no target row may say "not run" (nor miss
+        // the FMA peak or an allocation figure), so every target's figure is in the suite.
+        List<Measurement> ms = new ArrayList<>();
+        SuiteRun quick = new SuiteRun(SuiteRun.Profile.QUICK);
+        for (SuiteRun.Combination c : SuiteRun.enginePlan()) {
+            Measurement m = new Measurement("dev.wengert.bench." + c.method(), c.params(), 1.0, 1.0, 1.0, "ms/op",
+                    c.gc() ? 1.0 : Double.NaN);
+            m.stateBytes = 1.0;
+            ms.add(m);
+            if (c.method().equals("BenchmarkRecurrent.sequence")) {
+                Map<String, String> p = c.params();
+                assertNull(quick.exclusion(p.get("algorithm"), p.get("cell"), Integer.parseInt(p.get("n")),
+                        Integer.parseInt(p.get("steps")), Integer.parseInt(p.get("batch"))), c.toString());
+            }
+        }
+        for (SpeedTargets.Row r : new SpeedTargets(ms, Anchors.none(), 4).rows()) {
+            assertTrue(r.met() == SpeedTargets.Met.NO_ANCHOR || r.met() == SpeedTargets.Met.YES
+                    || r.met() == SpeedTargets.Met.NO, r.toString());
         }
     }
 }
