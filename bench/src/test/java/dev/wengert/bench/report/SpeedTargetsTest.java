@@ -214,6 +214,8 @@ class SpeedTargetsTest {
         assertEquals(Met.NO, avx512.met());
         assertTrue(avx512.target().contains("AVX-512 machine: kernel of 8 lanes"), avx512.target());
         assertEquals("50.0 ns", avx512.ours());
+        Row fallback = row(rows(1), workload, "≤ 60 ns");
+        assertTrue(fallback.target().contains("the AVX2 target: kernel of 1 lane, under 8"), fallback.target());
     }
 
     @Test
