@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class BenchmarkMatMul {
 
     /** The matrix size: A, B and C are n × n. */
-    @Param({"64", "256", "512", "1024"})
+    @Param({"64", "128", "256", "512", "1024"})
     public int n;
 
     /** The threads the kernel may use ({@link Gemm#setThreads(int)}). */

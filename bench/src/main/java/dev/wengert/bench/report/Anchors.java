@@ -21,6 +21,18 @@ final class Anchors {
     private final List<Map<String, String>> rows = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
 
+    /** No anchors: every look-up finds nothing (NaN, null). */
+    static Anchors none() {
+        return new Anchors();
+    }
+
+    /** Anchors from JSON lines given directly (tests, synthetic figures). */
+    static Anchors ofLines(String... lines) {
+        Anchors a = new Anchors();
+        for (String l : lines) a.rows.add(parseFlat(l.trim()));
+        return a;
+    }
+
     /** Reads every {@code *.jsonl} file in {@code dir} (or the single file {@code dir}). */
     static Anchors load(Path dir) {
         Anchors a = new Anchors();

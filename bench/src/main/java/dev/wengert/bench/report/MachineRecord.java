@@ -7,11 +7,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * What a report must say about the machine it ran on: CPU model, logical CPUs, JVM, the matmul kernel chosen
- * (which names the vector width), and the 1-minute load average before and after the run, with a warning when
- * the machine was busy (then the figures say more about the other work than about Wengert).
+ * What a report must say about the machine it ran on: CPU model, logical CPUs, the vector width (the
+ * preferred {@code DoubleVector} species and the CPU's vector extensions), the JDK, the matmul kernel chosen
+ * ({@code Gemm.implementation()}: its lanes decide which scalar-graph target applies), and the 1-minute load
+ * average before and after the run, with a warning when the machine was busy (then the figures say more
+ * about the other work than about Wengert).
  */
 final class MachineRecord {
     /** A load average per logical CPU above this, before or after, makes the report warn. */
@@ -37,11 +41,15 @@ final class MachineRecord {
     /** The report's lines about the machine. */
     List<String> lines() {
         int cpus = Runtime.getRuntime().availableProcessors();
+        int lanes = preferredLanes();
         List<String> out = new ArrayList<>();
         out.add(String.format(Locale.ROOT, "- Machine: %s, %d logical CPUs, max heap %.1f GB", cpuModel(), cpus,
                 Runtime.getRuntime().maxMemory() / 1e9));
-        out.add(String.format(Locale.ROOT, "- JVM: %s %s; matmul kernel: %s", System.getProperty("java.vm.name"),
-                System.getProperty("java.version"), Gemm.implementation()));
+        out.add(String.format(Locale.ROOT, "- Vector width: preferred DoubleVector species %s; CPU extensions: %s",
+                lanes == 0 ? "unknown (jdk.incubator.vector not present)" : lanes + " lanes (" + 64 * lanes + " bits)",
+                vectorExtensions()));
+        out.add(String.format(Locale.ROOT, "- JDK: %s %s (%s); matmul kernel: %s", System.getProperty("java.vm.name"),
+                Runtime.version(), System.getProperty("java.vendor"), Gemm.implementation()));
         out.add(String.format(Locale.ROOT, "- Load average (1 min): %s before the run, %s after", format(loadBefore),
                 format(loadAfter)));
         if (busy(loadBefore, loadAfter, cpus)) {
@@ -50,6 +58,51 @@ final class MachineRecord {
                     + "Wengert alone. Run again on a quiet machine.", BUSY_PER_CPU));
         }
         return out;
+    }
+
+    /** The double lanes of the matmul kernel in use (from {@code Gemm.implementation()}). */
+    static int kernelLanes() {
+        return lanesOf(Gemm.implementation());
+    }
+
+    private static final Pattern LANES = Pattern.compile("vector\\((\\d+) lanes");
+
+    /**
+     * The lanes named in a kernel description such as {@code "vector(8 lanes, 5x16 tile), 2 threads"}; 1 for
+     * the scalar fallback or anything else without them.
+     */
+    static int lanesOf(String implementation) {
+        Matcher m = LANES.matcher(implementation);
+        return m.find() ? Integer.parseInt(m.group(1)) : 1;
+    }
+
+    /** The doubles in the preferred vector species, 0 when jdk.incubator.vector is not present. */
+    static int preferredLanes() {
+        try {
+            return jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
+        } catch (LinkageError e) {
+            return 0;
+        }
+    }
+
+    /** Which of avx512f, avx2 and fma the CPU reports (from /proc/cpuinfo), or "unknown". */
+    static String vectorExtensions() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (l.startsWith("flags")) return extensionsIn(l);
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return "unknown";
+    }
+
+    /** The vector extensions among a /proc/cpuinfo flags line's words, widest first; "none" if none. */
+    static String extensionsIn(String flags) {
+        List<String> words = List.of(flags.substring(flags.indexOf(':') + 1).trim().split("\\s+"));
+        List<String> out = new ArrayList<>();
+        for (String f : new String[] {"avx512f", "avx2", "fma"}) if (words.contains(f)) out.add(f);
+        return out.isEmpty() ? "none" : String.join(", ", out);
     }
 
     static boolean busy(double before, double after, int cpus) {

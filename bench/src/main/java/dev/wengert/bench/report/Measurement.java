@@ -1,7 +1,10 @@
 package dev.wengert.bench.report;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * One benchmarked combination: which benchmark method, its {@code @Param} values, the median and the
@@ -69,6 +72,22 @@ public final class Measurement {
             default:
                 throw new IllegalArgumentException("report: unexpected unit " + unit);
         }
+    }
+
+    /** The measurements of one benchmark method (short name, as {@link #name()}) that pass a filter. */
+    static List<Measurement> select(List<Measurement> ms, String method, Predicate<Measurement> p) {
+        return ms.stream().filter(m -> m.name().equals(method) && p.test(m)).collect(Collectors.toList());
+    }
+
+    /** The first measurement of a method that passes a filter, or null. */
+    static Measurement first(List<Measurement> ms, String method, Predicate<Measurement> p) {
+        List<Measurement> s = select(ms, method, p);
+        return s.isEmpty() ? null : s.get(0);
+    }
+
+    /** The fastest of some measurements, or null when there are none. */
+    static Measurement fastest(List<Measurement> ms) {
+        return ms.stream().min((a, b) -> Double.compare(a.millis(), b.millis())).orElse(null);
     }
 
     @Override

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,8 +21,8 @@ class BenchReportTest {
         double[] x = {Math.log(8), Math.log(16), Math.log(32), Math.log(64)};
         double[] y = new double[4];
         for (int i = 0; i < 4; i++) y[i] = Math.log(3.0) + 4 * x[i];
-        assertEquals(4.0, BenchReport.Writer.leastSquaresSlope(x, y), 1e-12);
-        assertTrue(Double.isNaN(BenchReport.Writer.leastSquaresSlope(new double[] {1, 1}, new double[] {2, 3})));
+        assertEquals(4.0, ScalingFit.leastSquaresSlope(x, y), 1e-12);
+        assertTrue(Double.isNaN(ScalingFit.leastSquaresSlope(new double[] {1, 1}, new double[] {2, 3})));
     }
 
     @Test
@@ -55,7 +57,7 @@ class BenchReportTest {
 
     @Test
     void combinationsOverBudgetAreLeftOutWithAReason() {
-        BenchReport.Run quick = new BenchReport.Run(BenchReport.Profile.QUICK);
+        SuiteRun quick = new SuiteRun(SuiteRun.Profile.QUICK);
         assertNull(quick.exclusion("bptt", "rnn", 32, 100, 1));
         String why = quick.exclusion("rtrl", "rnn", 256, 1000, 1);
         assertTrue(why != null && why.contains("s per sequence"), why);
@@ -66,6 +68,29 @@ class BenchReportTest {
         for (int n : new int[] {32, 64, 128}) {
             assertEquals(quick.exclusion("rtrl", "rnn", n, 200, 1) == null,
                     quick.exclusion("rtrlGeneric", "rnn", n, 200, 1) == null, "n = " + n);
+        }
+    }
+
+    @Test
+    void theEngineSuiteMeasuresEveryTarget() {
+        // One synthetic measurement per planned combination: then no target row may say "not run" (nor miss
+        // the FMA peak or an allocation figure), so every target's figure is in the suite.
+        List<Measurement> ms = new ArrayList<>();
+        SuiteRun quick = new SuiteRun(SuiteRun.Profile.QUICK);
+        for (SuiteRun.Combination c : SuiteRun.enginePlan()) {
+            Measurement m = new Measurement("dev.wengert.bench." + c.method(), c.params(), 1.0, 1.0, 1.0, "ms/op",
+                    c.gc() ? 1.0 : Double.NaN);
+            m.stateBytes = 1.0;
+            ms.add(m);
+            if (c.method().equals("BenchmarkRecurrent.sequence")) {
+                Map<String, String> p = c.params();
+                assertNull(quick.exclusion(p.get("algorithm"), p.get("cell"), Integer.parseInt(p.get("n")),
+                        Integer.parseInt(p.get("steps")), Integer.parseInt(p.get("batch"))), c.toString());
+            }
+        }
+        for (SpeedTargets.Row r : new SpeedTargets(ms, Anchors.none(), 4).rows()) {
+            assertTrue(r.met() == SpeedTargets.Met.NO_ANCHOR || r.met() == SpeedTargets.Met.YES
+                    || r.met() == SpeedTargets.Met.NO, r.toString());
         }
     }
 }

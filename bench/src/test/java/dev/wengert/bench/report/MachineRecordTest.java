@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The report's record of its machine: load average parsed, a busy machine flagged, the kernel named. */
+/** The report's record of its machine: load average parsed, a busy machine flagged, vector width and kernel named. */
 class MachineRecordTest {
 
     @Test
@@ -26,12 +26,31 @@ class MachineRecordTest {
     }
 
     @Test
-    void theLinesNameCpuJvmKernelAndLoad() {
+    void theLinesNameCpuVectorWidthJdkKernelAndLoad() {
         MachineRecord r = MachineRecord.start();
         r.finish();
         List<String> lines = r.lines();
-        assertTrue(lines.get(0).startsWith("- Machine: "), lines.toString());
-        assertTrue(lines.get(1).contains("matmul kernel: "), lines.toString());
-        assertTrue(lines.get(2).startsWith("- Load average (1 min): "), lines.toString());
+        assertTrue(lines.get(0).startsWith("- Machine: ") && lines.get(0).contains("logical CPUs"), lines.toString());
+        assertTrue(lines.get(1).startsWith("- Vector width: preferred DoubleVector species "), lines.toString());
+        assertTrue(lines.get(1).contains(MachineRecord.preferredLanes() + " lanes"), lines.toString());
+        assertTrue(lines.get(2).startsWith("- JDK: ") && lines.get(2).contains(Runtime.version().toString()),
+                lines.toString());
+        assertTrue(lines.get(2).contains("matmul kernel: "), lines.toString());
+        assertTrue(lines.get(3).startsWith("- Load average (1 min): "), lines.toString());
+    }
+
+    @Test
+    void theKernelsLanesAreReadFromItsDescription() {
+        assertEquals(4, MachineRecord.lanesOf("vector(4 lanes, 5x8 tile), 2 threads"));
+        assertEquals(8, MachineRecord.lanesOf("vector(8 lanes, 5x16 tile), 1 thread"));
+        assertEquals(1, MachineRecord.lanesOf("scalar fallback (jdk.incubator.vector not present), 1 thread"));
+        assertTrue(MachineRecord.kernelLanes() >= 1);
+    }
+
+    @Test
+    void theCpusVectorExtensionsAreNamedWidestFirst() {
+        assertEquals("avx512f, avx2, fma", MachineRecord.extensionsIn("flags\t\t: fpu sse2 fma avx2 avx512f avx512dq"));
+        assertEquals("avx2, fma", MachineRecord.extensionsIn("flags : fpu fma avx2 avx512_bf16"));
+        assertEquals("none", MachineRecord.extensionsIn("flags : fpu sse2"));
     }
 }
