@@ -45,6 +45,36 @@ class DeepRuleTest {
         Arrays.fill(layer.parameters().get(0).mutableData(), 7.0);
     }
 
+    /**
+     * run() adds every step straight into the sum (no step buffer): the same gradient as summing the step
+     * gradients one by one, and no stale step gradient is left behind.
+     */
+    @Test
+    void runSumsTheSameGradientAsStepByStepAndKeepsNoStepGradient() {
+        Random rng = new Random(SEED + 7);
+        RecurrentNet net = RecurrentNet.withReadout(mixed(rng), 2, rng);
+        Tensor[] xs = Nets.inputs(12, 3, 2, rng);
+        StepLoss loss = Nets.squaredError(12, 3, 2, rng);
+        ElementwiseOnline learner = new ElementwiseOnline(net, 3, TraceRule.EXACT);
+        double[] summed = ForwardLearner.run(learner, xs, loss).flat();
+        assertTrue(learner.stepGradient() == null, "run() keeps no step gradient");
+        learner.reset(null);
+        learner.zeroGradient();
+        double[] byHand = null;
+        for (int t = 0; t < xs.length; t++) {
+            learner.step(t, xs[t], loss);
+            if (learner.stepGradient() == null) continue; // a step without a loss
+            double[] step = new SequenceGradient(0, learner.stepGradient(), null).flat();
+            if (byHand == null) byHand = new double[step.length];
+            for (int i = 0; i < step.length; i++) byHand[i] += step[i];
+        }
+        double err = SequenceGradient.relativeError(summed, byHand);
+        assertTrue(err <= 1e-14, "run() vs the step gradients summed by hand: relative error " + err);
+        double[] afterSteps = learner.gradient().flat();
+        assertTrue(SequenceGradient.relativeError(afterSteps, summed) <= 1e-14, "step() sums the same");
+        assertTrue(Arrays.stream(summed).anyMatch(v -> v != 0), "a gradient that is not all zero");
+    }
+
     @Test
     void theRuleEqualsItsDefinitionOnTheTape() {
         Random rng = new Random(SEED);
