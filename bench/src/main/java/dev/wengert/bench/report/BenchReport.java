@@ -18,7 +18,7 @@ import java.time.Instant;
  *
  * Arguments: {@code quick} (under 10 minutes on 2 cores) or {@code full}; {@code --anchors DIR} (a folder of
  * {@code *.jsonl} files, or one file); {@code --out DIR} (default {@code reports/bench}); {@code --only
- * engine|recurrent}.
+ * engine|recurrent|online}.
  */
 public final class BenchReport {
     private BenchReport() {}
@@ -54,7 +54,7 @@ public final class BenchReport {
                     break;
                 default:
                     throw new IllegalArgumentException("report: unknown argument '" + args[i]
-                            + "' (quick | full, --anchors DIR, --out DIR, --only engine|recurrent)");
+                            + "' (quick | full, --anchors DIR, --out DIR, --only engine|recurrent|online)");
             }
         }
         Anchors anchors = anchorsDir == null ? null : Anchors.load(anchorsDir);
@@ -64,6 +64,7 @@ public final class BenchReport {
         SuiteRun run = new SuiteRun(profile);
         if (only == null || only.equals("engine")) run.engine();
         if (only == null || only.equals("recurrent")) run.recurrent();
+        if (only == null || only.equals("online")) run.online();
         machine.finish();
         Duration took = Duration.between(start, Instant.now());
         new ReportWriter(run, anchors, out, took, machine).write();

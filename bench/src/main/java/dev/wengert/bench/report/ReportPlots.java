@@ -85,6 +85,29 @@ final class ReportPlots {
         save(memT, "recurrent-state-vs-T.png");
     }
 
+    /**
+     * The online suite against T: time per step and state kept alive, for each algorithm and stack depth.
+     *
+     * @param series label → rows {T, microseconds per step, state bytes}
+     */
+    void online(Map<String, List<double[]>> series) {
+        Plot time = Plot.lines("LRU stack: time per step against T (n = 16, batch 1)", "sequence length T",
+                "microseconds per step").logLog();
+        Plot state = Plot.lines("LRU stack: state kept alive against T (n = 16, batch 1)", "sequence length T",
+                "bytes").logLog();
+        boolean any = false;
+        for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
+            if (e.getValue().size() < 2) continue;
+            time.series(e.getKey(), col(e.getValue(), 0), col(e.getValue(), 1));
+            List<double[]> kept = e.getValue().stream().filter(r -> r[2] > 0).collect(Collectors.toList());
+            if (kept.size() >= 2) state.series(e.getKey(), col(kept, 0), col(kept, 2));
+            any = true;
+        }
+        if (!any) return;
+        save(time, "online-time-vs-T.png");
+        save(state, "online-state-vs-T.png");
+    }
+
     private void save(Plot p, String file) {
         try {
             p.save(out.resolve(file));

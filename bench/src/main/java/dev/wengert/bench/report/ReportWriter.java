@@ -41,6 +41,7 @@ final class ReportWriter {
             new EngineSection(run.engine, a, md, plots).write();
         }
         if (!run.recurrent.isEmpty()) new RecurrentSection(run, md, plots).write();
+        if (!run.online.isEmpty()) new OnlineSection(run.online, md, plots).write();
         atomicWrite(out.resolve("report.md"), md.toString());
         atomicWrite(out.resolve("results.tsv"), tsv());
     }
@@ -67,6 +68,7 @@ final class ReportWriter {
         StringBuilder b = new StringBuilder("benchmark\tparams\tmedian\tq1\tq3\tunit\talloc_bytes\tstate_bytes\n");
         List<Measurement> all = new ArrayList<>(run.engine);
         all.addAll(run.recurrent);
+        all.addAll(run.online);
         for (Measurement m : all) {
             b.append(m.name()).append('\t').append(m.params).append('\t').append(m.median).append('\t').append(m.q1)
                     .append('\t').append(m.q3).append('\t').append(m.unit).append('\t').append(m.allocBytes).append('\t')

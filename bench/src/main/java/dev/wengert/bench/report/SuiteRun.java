@@ -57,6 +57,8 @@ final class SuiteRun {
     final Profile profile;
     final List<Measurement> engine = new ArrayList<>();
     final List<Measurement> recurrent = new ArrayList<>();
+    /** Element-wise recurrent stacks: forward alone, the online rule and BPTT ({@link #online()}). */
+    final List<Measurement> online = new ArrayList<>();
     final List<String> excluded = new ArrayList<>();
     private int done;
 
@@ -136,6 +138,37 @@ final class SuiteRun {
                 }
             }
         }
+    }
+
+    /** {@code BenchmarkElementwiseOnline}'s method. */
+    static final String ONLINE = "BenchmarkElementwiseOnline.sequence";
+
+    /**
+     * The online-learning suite: LRU stacks of 1 and 4 layers, the forward pass alone, Zucchet et al.'s rule
+     * and BPTT, over T (and, in the full profile, two widths), each with what it keeps alive.
+     */
+    void online() throws RunnerException {
+        for (int[] c : onlinePlan(profile)) {
+            for (String alg : new String[] {"forward", "online", "bptt"}) {
+                List<Measurement> ms = jmh(ONLINE, Map.of("algorithm", alg, "layers", Integer.toString(c[0]), "n",
+                        Integer.toString(c[1]), "steps", Integer.toString(c[2]), "batch", "1"), true, profile.warmups);
+                for (Measurement m : ms) {
+                    m.stateBytes = dev.wengert.bench.BenchmarkElementwiseOnline.stateBytes(alg, c[0], c[1], c[2]);
+                }
+                online.addAll(ms);
+            }
+        }
+    }
+
+    /** The (layers, n, T) points of the online suite in a profile. */
+    static List<int[]> onlinePlan(Profile profile) {
+        List<int[]> plan = new ArrayList<>();
+        int[] widths = profile == Profile.FULL ? new int[] {16, 64} : new int[] {16};
+        int[] lengths = profile == Profile.FULL ? new int[] {100, 1000, 10000, 100000} : new int[] {100, 1000, 10000};
+        for (int layers : new int[] {1, 4}) {
+            for (int n : widths) for (int t : lengths) plan.add(new int[] {layers, n, t});
+        }
+        return plan;
     }
 
     /** The (n, T, batch) combinations of an algorithm in this profile. */
