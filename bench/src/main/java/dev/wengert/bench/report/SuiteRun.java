@@ -140,6 +140,13 @@ final class SuiteRun {
         }
     }
 
+    /**
+     * More warmup iterations for the online suite: a sequence of T = 10⁴ steps takes 0.1–0.5 s, so the
+     * profile's warmups run it only a few times, and a first quick run measured the forward pass at 7–13 µs
+     * per step depending on T (the same code).
+     */
+    static final int ONLINE_EXTRA_WARMUPS = 4;
+
     /** {@code BenchmarkElementwiseOnline}'s method. */
     static final String ONLINE = "BenchmarkElementwiseOnline.sequence";
 
@@ -151,7 +158,8 @@ final class SuiteRun {
         for (int[] c : onlinePlan(profile)) {
             for (String alg : new String[] {"forward", "online", "bptt"}) {
                 List<Measurement> ms = jmh(ONLINE, Map.of("algorithm", alg, "layers", Integer.toString(c[0]), "n",
-                        Integer.toString(c[1]), "steps", Integer.toString(c[2]), "batch", "1"), true, profile.warmups);
+                        Integer.toString(c[1]), "steps", Integer.toString(c[2]), "batch", "1"), true,
+                        profile.warmups + ONLINE_EXTRA_WARMUPS);
                 for (Measurement m : ms) {
                     m.stateBytes = dev.wengert.bench.BenchmarkElementwiseOnline.stateBytes(alg, c[0], c[1], c[2]);
                 }
