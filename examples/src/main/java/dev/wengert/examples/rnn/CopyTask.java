@@ -69,6 +69,12 @@ import java.util.Random;
 public final class CopyTask {
     private CopyTask() {}
 
+    /** The CPU time of this process so far, in seconds (unlike wall time, it does not count pauses of the process). */
+    static double cpuSeconds() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean o ? o.getProcessCpuTime() / 1e9 : Double.NaN;
+    }
+
     /**
      * A batch of copy-task sequences.
      *
@@ -170,7 +176,7 @@ public final class CopyTask {
      * of training (evaluation excluded), and the mean training loss per recall step since the last point.
      */
     record Curve(String name, String description, double[] sequences, double[] recall, double[] loss,
-            double[] seconds) {
+            double[] seconds, double[] cpu) {
         double last() {
             return recall.length == 0 ? Double.NaN : recall[recall.length - 1];
         }
@@ -283,33 +289,36 @@ public final class CopyTask {
         Random data = new Random(c.seed() * 1000 + 7);
         List<double[]> points = new ArrayList<>();
         double seconds = 0;
+        double cpu = 0;
         double lossSum = 0;
         int lossCount = 0;
         int seen = 0;
         if (print) System.out.printf(Locale.ROOT, "  %s%n", m[1]);
         double r = recall(method.net(), test);
-        points.add(new double[] {0, r, Double.NaN, 0});
+        points.add(new double[] {0, r, Double.NaN, 0, 0});
         if (print) System.out.printf(Locale.ROOT, "    %7d sequences: recall %.4f%n", 0, r);
         while (seen < c.sequences() && r < c.target()) {
             Batch d = data(c.S(), c.D(), c.K(), c.batch(), data);
             long start = System.nanoTime();
+            double cpuStart = cpuSeconds();
             lossSum += method.train(d);
             seconds += (System.nanoTime() - start) / 1e9;
+            cpu += cpuSeconds() - cpuStart;
             lossCount += c.S();
             seen += c.batch();
             if (seen % c.every() < c.batch() || seen >= c.sequences()) {
                 r = recall(method.net(), test);
                 double loss = lossSum / lossCount;
-                points.add(new double[] {seen, r, loss, seconds});
+                points.add(new double[] {seen, r, loss, seconds, cpu});
                 lossSum = 0;
                 lossCount = 0;
-                if (print) System.out.printf(Locale.ROOT, "    %7d sequences: recall %.4f, training loss %.4f (%.0f s)%n",
-                        seen, r, loss, seconds);
+                if (print) System.out.printf(Locale.ROOT, "    %7d sequences: recall %.4f, training loss %.4f (%.0f s, %.0f s CPU)%n",
+                        seen, r, loss, seconds, cpu);
             }
         }
-        double[][] cols = new double[4][points.size()];
-        for (int i = 0; i < points.size(); i++) for (int j = 0; j < 4; j++) cols[j][i] = points.get(i)[j];
-        return new Curve((String) m[2], (String) m[1], cols[0], cols[1], cols[2], cols[3]);
+        double[][] cols = new double[5][points.size()];
+        for (int i = 0; i < points.size(); i++) for (int j = 0; j < 5; j++) cols[j][i] = points.get(i)[j];
+        return new Curve((String) m[2], (String) m[1], cols[0], cols[1], cols[2], cols[3], cols[4]);
     }
 
     /**
@@ -338,11 +347,11 @@ public final class CopyTask {
         String stem = String.format(Locale.ROOT, "copy-task-S%d-D%d", c.S(), c.D());
         try {
             Files.createDirectories(out);
-            StringBuilder csv = new StringBuilder("learner,sequences,recall,training_loss,seconds\n");
+            StringBuilder csv = new StringBuilder("learner,sequences,recall,training_loss,seconds,cpu_seconds\n");
             for (Curve cv : curves) {
                 for (int i = 0; i < cv.sequences().length; i++) {
-                    csv.append(String.format(Locale.ROOT, "\"%s\",%d,%.6f,%.6f,%.3f%n", cv.description(),
-                            (long) cv.sequences()[i], cv.recall()[i], cv.loss()[i], cv.seconds()[i]));
+                    csv.append(String.format(Locale.ROOT, "\"%s\",%d,%.6f,%.6f,%.3f,%.3f%n", cv.description(),
+                            (long) cv.sequences()[i], cv.recall()[i], cv.loss()[i], cv.seconds()[i], cv.cpu()[i]));
                 }
             }
             Files.writeString(out.resolve(stem + ".csv"), csv);
