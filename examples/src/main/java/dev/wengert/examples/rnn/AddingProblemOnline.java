@@ -31,8 +31,10 @@ import java.util.Random;
  * with a loss is one per sequence).
  *
  * <p>Cells: {@code lru} ({@link LruCell}: linear in its inputs; with a linear readout its prediction is a
- * linear function of the inputs, and the target's product marker_t·u_t is not, so it cannot get far below
- * the baseline: the best linear predictor scores ≈ 0.16, see the results in docs/elementwise-online.md) and
+ * linear function of the inputs, and the target {@code Σ_t marker_t·u_t} is not. The best linear predictor
+ * from all 2T inputs weights every u_t by 2/T (each step is marked with probability 2/T; the markers
+ * themselves are uncorrelated with the target) and explains a variance of only 1/(3T), so no LRU with a
+ * linear readout gets below {@code 1/6 − 1/(3T)} (0.1663 at T = 1000)) and
  * {@code elstm} ({@link ElstmCell}: element-wise gates, which can multiply).
  *
  * <p>Options: {@code seed} (1), {@code T} (1000), {@code cells} (lru,elstm), {@code n} (64 LRU states or
