@@ -18,8 +18,9 @@ import java.util.Random;
  * runs cannot promise; JMH ({@code BenchmarkRecurrent}) remains the measurement of record.
  *
  * <p>Arguments: {@code cell n T batch rounds [skipOld]}; {@code -Dwarmup=SECONDS} (default 4). When a class
- * {@code dev.wengert.rnn.rtrl.OldGenericRtrl} with a {@code (RecurrentNet, int)} constructor is on the class path
- * (another version of GenericRtrl compiled under that name in its package, e.g. main's), it is timed in the same rounds too.
+ * {@code dev.wengert.rnn.rtrl.OldGenericRtrl} with a {@code (RecurrentNet, int)} constructor is on the class
+ * path (another version of GenericRtrl compiled under that name in its package, e.g. main's), it is timed in
+ * the same rounds too.
  */
 public final class RtrlRatio {
     private RtrlRatio() {}
