@@ -1,12 +1,12 @@
 package dev.wengert.bench;
 
 import dev.wengert.core.Tensor;
-import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.Cell;
 import dev.wengert.rnn.ForwardLearner;
 import dev.wengert.rnn.RecurrentNet;
 import dev.wengert.rnn.StackedCell;
 import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.bptt.Bptt;
 import dev.wengert.rnn.elementwise.LruCell;
 import dev.wengert.rnn.online.ElementwiseInference;
 import dev.wengert.rnn.online.ElementwiseOnline;

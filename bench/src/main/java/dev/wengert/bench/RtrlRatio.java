@@ -1,12 +1,12 @@
 package dev.wengert.bench;
 
 import dev.wengert.core.Tensor;
-import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.ForwardLearner;
-import dev.wengert.rnn.GenericRtrl;
 import dev.wengert.rnn.RecurrentNet;
-import dev.wengert.rnn.Rtrl;
 import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.bptt.Bptt;
+import dev.wengert.rnn.rtrl.GenericRtrl;
+import dev.wengert.rnn.rtrl.Rtrl;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -18,8 +18,9 @@ import java.util.Random;
  * runs cannot promise; JMH ({@code BenchmarkRecurrent}) remains the measurement of record.
  *
  * <p>Arguments: {@code cell n T batch rounds [skipOld]}; {@code -Dwarmup=SECONDS} (default 4). When a class
- * {@code dev.wengert.rnn.OldGenericRtrl} with a {@code (RecurrentNet, int)} constructor is on the class path
- * (another version of GenericRtrl compiled under that name, e.g. main's), it is timed in the same rounds too.
+ * {@code dev.wengert.rnn.rtrl.OldGenericRtrl} with a {@code (RecurrentNet, int)} constructor is on the class
+ * path (another version of GenericRtrl compiled under that name in its package, e.g. main's), it is timed in
+ * the same rounds too.
  */
 public final class RtrlRatio {
     private RtrlRatio() {}
@@ -30,7 +31,7 @@ public final class RtrlRatio {
     /** The class path's OldGenericRtrl for the network, or null when there is none. */
     static ForwardLearner older(RecurrentNet net, int batch) {
         try {
-            return (ForwardLearner) Class.forName("dev.wengert.rnn.OldGenericRtrl")
+            return (ForwardLearner) Class.forName("dev.wengert.rnn.rtrl.OldGenericRtrl")
                     .getConstructor(RecurrentNet.class, int.class).newInstance(net, batch);
         } catch (ReflectiveOperationException e) {
             return null;

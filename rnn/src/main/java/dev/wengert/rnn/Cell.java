@@ -4,6 +4,7 @@ import dev.wengert.core.ShapeException;
 import dev.wengert.core.Shapes;
 import dev.wengert.core.Tensor;
 import dev.wengert.nn.Module;
+import dev.wengert.rnn.internal.Hooks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +122,31 @@ public abstract class Cell extends Module {
      */
     public final Tensor[] step(Tensor[] state, Tensor x) {
         return step(params(), state, x);
+    }
+
+    static {
+        // The algorithms of the other packages reach the package-private hooks below through this bridge.
+        Hooks.install(new Hooks.Bridge() {
+            @Override
+            public Tensor[] params(Cell cell) {
+                return cell.params();
+            }
+
+            @Override
+            public boolean hasFusedSequence(Cell cell) {
+                return cell.hasFusedSequence();
+            }
+
+            @Override
+            public Tensor sequence(Cell cell, Tensor[] state, Tensor xs) {
+                return cell.sequence(state, xs);
+            }
+
+            @Override
+            public List<Tensor> readoutParameters(RecurrentNet net) {
+                return net.readoutParameters();
+            }
+        });
     }
 
     private Tensor[] paramCache;

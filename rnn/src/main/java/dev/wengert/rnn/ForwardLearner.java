@@ -4,6 +4,12 @@ import dev.wengert.core.ShapeException;
 import dev.wengert.core.Shapes;
 import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.approx.Snap1;
+import dev.wengert.rnn.approx.Uoro;
+import dev.wengert.rnn.internal.GradientSum;
+import dev.wengert.rnn.internal.Sequences;
+import dev.wengert.rnn.online.OnlineLearning;
+import dev.wengert.rnn.rtrl.Rtrl;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,7 +45,7 @@ public abstract class ForwardLearner {
     private final Tensor[] cellParams;
     private final List<Tensor> readoutParams;
     private final int[] offsets;
-    private final SequenceGradient.Sum total;
+    private final GradientSum total;
     private final double[] cellGrad;
     /** The summed cell gradient, p entries in parameter order (copied into {@link #total} when asked for). */
     private final double[] cellTotal;
@@ -81,7 +87,7 @@ public abstract class ForwardLearner {
         this.readoutParams = net.readoutParameters();
         this.offsets = new int[cellParams.length + 1];
         for (int i = 0; i < cellParams.length; i++) offsets[i + 1] = offsets[i] + cellParams[i].size();
-        this.total = new SequenceGradient.Sum(params);
+        this.total = new GradientSum(params);
         this.cellGrad = new double[p];
         this.cellTotal = new double[p];
         this.state = cell.initialState(batch);
@@ -131,16 +137,25 @@ public abstract class ForwardLearner {
                 MemoryGuard.bytes(8 * temporaries), MemoryGuard.bytes(8 * common)), total, largestArray);
     }
 
-    /** The doubles of the packing buffers that {@code threads} threads keep for matrix products. */
-    static double packing(int threads) {
+    /**
+     * The doubles of the packing buffers that {@code threads} threads keep for matrix products, for
+     * {@link #requireMemory}.
+     *
+     * @param threads the number of threads that multiply matrices
+     * @return the doubles they keep
+     */
+    protected static double packing(int threads) {
         return (double) threads * dev.wengert.ops.kernel.Gemm.packingDoublesPerThread();
     }
 
     /**
      * The elements of all the values one step of {@code cell} computes for one sequence, by recording a step
-     * at batch 1: the unit of the temporaries of a step in forward or reverse mode.
+     * at batch 1: the unit of the temporaries of a step in forward or reverse mode, for {@link #requireMemory}.
+     *
+     * @param cell the cell
+     * @return the doubles one step computes for one sequence
      */
-    static double stepOutputsPerSequence(Cell cell) {
+    protected static double stepOutputsPerSequence(Cell cell) {
         try (Tape tape = Tape.open()) {
             cell.step(cell.initialState(1), Tensor.zeros(1, cell.inputSize()));
             return tape.retainedBytes() / 8.0;
@@ -214,13 +229,6 @@ public abstract class ForwardLearner {
     }
 
     /**
-     * Computes the next state {@code s_t} (values only) from the current {@link #state} and {@code x},
-     * with the current parameters, keeping whatever {@link #propagate} will need.
-     *
-     * @param x the input {@code [batch, m]}
-     * @return the new state, one detached tensor per part
-     */
-    /**
      * {@code sum[j] += g[off + j]} over sum: a method of its own so that C2 compiles (and vectorises) the
      * loop on its own; inlined into {@link #step} it ran unvectorised and took a third of an online step.
      */
@@ -228,6 +236,13 @@ public abstract class ForwardLearner {
         for (int j = 0; j < sum.length; j++) sum[j] += g[off + j];
     }
 
+    /**
+     * Computes the next state {@code s_t} (values only) from the current {@link #state} and {@code x},
+     * with the current parameters, keeping whatever {@link #propagate} will need.
+     *
+     * @param x the input {@code [batch, m]}
+     * @return the new state, one detached tensor per part
+     */
     protected abstract Tensor[] advance(Tensor x);
 
     /**
@@ -355,7 +370,7 @@ public abstract class ForwardLearner {
                         + Shapes.str(fresh[i].shape()) + ", expected [" + batch + "," + sizes[i] + "]");
             }
         }
-        state = Bptt.detach(fresh);
+        state = Sequences.detach(fresh);
         hasStepGrad = false;
         stepGrad = null;
         resetInfluence();
@@ -406,7 +421,7 @@ public abstract class ForwardLearner {
      */
     public static SequenceGradient run(ForwardLearner learner, Tensor[] xs, StepLoss loss) {
         if (learner == null) throw new NullPointerException("run: the learner is null");
-        Bptt.checkInputs(learner.getClass().getSimpleName(), learner.net, xs, loss);
+        Sequences.checkInputs(learner.getClass().getSimpleName(), learner.net, xs, loss);
         learner.reset(null);
         learner.zeroGradient();
         learner.keepStepGradient = false;

@@ -10,7 +10,8 @@ import java.util.Random;
  * A recurrent cell with an optional readout: {@code s_t = F(θ, s_{t−1}, x_t)}, {@code y_t = h_t W_oᵀ + b_o}
  * (an {@link Linear nn.Linear} on the cell's output h_t), or {@code y_t = h_t} without a readout.
  * Per-step losses {@code ℓ_t(y_t)} ({@link StepLoss}) over a sequence sum to the sequence loss
- * {@code L = Σ_t ℓ_t}, whose gradient the algorithms of this package compute or estimate.
+ * {@code L = Σ_t ℓ_t}, whose gradient the algorithms of {@code rnn.bptt}, {@code rnn.rtrl}, {@code rnn.approx}
+ * and {@code rnn.online} compute or estimate.
  *
  * <p>Parameters: the cell's (named {@code cell.*}) then the readout's ({@code readout.weight},
  * {@code readout.bias}). Every gradient the algorithms return is a list aligned with

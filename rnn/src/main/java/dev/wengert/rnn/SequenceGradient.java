@@ -1,8 +1,6 @@
 package dev.wengert.rnn;
 
 import dev.wengert.core.Tensor;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -144,50 +142,5 @@ public final class SequenceGradient {
             k += t.size();
         }
         return out;
-    }
-
-    /** Sums gradients (one buffer per parameter); the algorithms use it to add step or chunk gradients. */
-    static final class Sum {
-        final double[][] g;
-        final int[][] shapes;
-        double loss;
-
-        Sum(List<Tensor> params) {
-            g = new double[params.size()][];
-            shapes = new int[params.size()][];
-            for (int i = 0; i < g.length; i++) {
-                g[i] = new double[params.get(i).size()];
-                shapes[i] = params.get(i).shape();
-            }
-        }
-
-        void add(List<Tensor> grads) {
-            for (int i = 0; i < g.length; i++) {
-                Tensor t = grads.get(i);
-                if (t == null) continue;
-                double[] d = t.data();
-                double[] a = g[i];
-                for (int j = 0; j < a.length; j++) a[j] += d[j];
-            }
-        }
-
-        void add(Tensor[] grads) {
-            add(java.util.Arrays.asList(grads));
-        }
-
-        void zero() {
-            for (double[] a : g) java.util.Arrays.fill(a, 0.0);
-            loss = 0;
-        }
-
-        List<Tensor> tensors() {
-            List<Tensor> out = new ArrayList<>(g.length);
-            for (int i = 0; i < g.length; i++) out.add(Tensor.of(g[i], shapes[i]));
-            return Collections.unmodifiableList(out);
-        }
-
-        SequenceGradient result(Tensor[] finalState) {
-            return new SequenceGradient(loss, tensors(), finalState);
-        }
     }
 }

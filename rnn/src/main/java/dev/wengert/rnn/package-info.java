@@ -1,31 +1,37 @@
 /**
- * Recurrent networks and their training: cells built from ops, full BPTT, truncated BPTT (chunked and
- * Williams–Peng TBPTT(k1, k2)), BPTT with √T checkpointing, exact RTRL in forward mode (generic, through
- * batched JVPs, and fast kernels for the vanilla RNN and the LSTM), online learning, and the approximations
- * SnAp-1 and UORO with a measure of their gradient quality.
+ * Recurrent networks: the model every gradient algorithm works on, and the classic cells.
  *
- * <h2>Model</h2>
- * A {@link dev.wengert.rnn.Cell} maps {@code (θ, s_{t−1}, x_t)} to {@code s_t} with ops:
- * {@link dev.wengert.rnn.RnnCell} ({@code h_t = tanh(W_hh h_{t−1} + W_xh x_t + b)}),
- * {@link dev.wengert.rnn.LstmCell} (separate W^{g,h}, W^{g,x}, b_g per gate; state (h, c)),
- * {@link dev.wengert.rnn.GruCell}, and {@link dev.wengert.rnn.StackedCell} for layers. A
- * {@link dev.wengert.rnn.RecurrentNet} adds an optional readout ({@code nn.Linear}); a
- * {@link dev.wengert.rnn.StepLoss} gives the loss ℓ_t of each step (or none), and every algorithm works
- * with {@code L = Σ_t ℓ_t} over batches of sequences (inputs {@code [batch, m]} per step).
- *
- * <h2>Algorithms</h2>
+ * <h2>Two axes</h2>
+ * The rnn module is laid out along two independent choices:
  * <ul>
- *   <li>{@link dev.wengert.rnn.Bptt}: the exact gradient by one reverse pass over the recorded sequence.</li>
- *   <li>{@link dev.wengert.rnn.Tbptt}: both truncated forms, defined precisely there.</li>
- *   <li>{@link dev.wengert.rnn.CheckpointedBptt}: BPTT's gradient keeping ~2√T states.</li>
- *   <li>{@link dev.wengert.rnn.Rtrl}: exact forward-mode gradients, step by step
- *       ({@link dev.wengert.rnn.GenericRtrl}, {@link dev.wengert.rnn.RnnRtrl}, {@link dev.wengert.rnn.LstmRtrl}),
- *       guarded against influence matrices that do not fit ({@link dev.wengert.rnn.MemoryGuard}).</li>
- *   <li>{@link dev.wengert.rnn.OnlineLearning}: an update after every step, sensitivities carried on.</li>
- *   <li>{@link dev.wengert.rnn.Snap1}, {@link dev.wengert.rnn.Uoro}: O(p)-memory approximations;
- *       {@link dev.wengert.rnn.ApproximationQuality}: their cosine similarity to the exact gradient.</li>
+ *   <li><b>the cell</b>, what one step computes: the classic cells in this package, {@link dev.wengert.rnn.RnnCell}
+ *       ({@code h_t = tanh(W_hh h_{t−1} + W_xh x_t + b)}), {@link dev.wengert.rnn.LstmCell} (separate W^{g,h},
+ *       W^{g,x}, b_g per gate; state (h, c)) and {@link dev.wengert.rnn.GruCell}, and the element-wise cells of
+ *       {@link dev.wengert.rnn.elementwise} (LRU, diagonal RNN, element-wise LSTM);</li>
+ *   <li><b>the way the gradient is computed</b>, one family per package: {@link dev.wengert.rnn.bptt} (reverse mode
+ *       over the sequence: full, truncated, checkpointed), {@link dev.wengert.rnn.rtrl} (exact forward mode, step
+ *       by step), {@link dev.wengert.rnn.approx} (O(p)-memory approximations of RTRL and how good they are) and
+ *       {@link dev.wengert.rnn.online} (training after every step, and the online rules for element-wise
+ *       stacks).</li>
  * </ul>
- * Gradients come back as a {@link dev.wengert.rnn.SequenceGradient} aligned with the network's
- * {@code parameters()}, ready for an {@code nn.Optimizer}.
+ * Any cell made of ops works with BPTT, generic RTRL, generic SnAp-1 and UORO; the fast kernels ({@code RnnRtrl},
+ * {@code LstmRtrl}, {@code Snap1}, {@code ElementwiseOnline}) each serve the cells they are written for.
+ *
+ * <h2>This package</h2>
+ * What every user touches whatever the two choices: a {@link dev.wengert.rnn.Cell} maps
+ * {@code (θ, s_{t−1}, x_t)} to {@code s_t} with ops, and {@link dev.wengert.rnn.StackedCell} stacks cells into
+ * layers; a {@link dev.wengert.rnn.RecurrentNet} adds an optional readout ({@code nn.Linear}); a
+ * {@link dev.wengert.rnn.StepLoss} gives the loss ℓ_t of each step (or none), and every algorithm works with
+ * {@code L = Σ_t ℓ_t} over batches of sequences (inputs {@code [batch, m]} per step). Gradients come back as a
+ * {@link dev.wengert.rnn.SequenceGradient} aligned with the network's {@code parameters()}, ready for an
+ * {@code nn.Optimizer}. {@link dev.wengert.rnn.ForwardLearner} is the common base of everything that computes
+ * gradients forwards in time (RTRL, its approximations, the online rules), and
+ * {@link dev.wengert.rnn.MemoryGuard} refuses up front a learner whose buffers would not fit.
+ *
+ * <h2>Hooks</h2>
+ * The cells keep a few package-private hooks for the algorithms (their parameter array, the fused sequence op
+ * of the classic cells that BPTT records as one node, PyTorch's saved layout). The gradient algorithms in the
+ * other packages reach them only through {@code dev.wengert.rnn.internal}, which is not API; the classic cells
+ * stay here, beside {@link dev.wengert.rnn.Cell}, because those hooks are package-private.
  */
 package dev.wengert.rnn;

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.approx.ApproximationQuality;
+import dev.wengert.rnn.approx.Snap1;
+import dev.wengert.rnn.approx.Uoro;
+import dev.wengert.rnn.bptt.Bptt;
+import dev.wengert.rnn.rtrl.GenericRtrl;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

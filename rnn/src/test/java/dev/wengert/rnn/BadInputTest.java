@@ -6,6 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
 import dev.wengert.nn.Sgd;
+import dev.wengert.rnn.approx.Snap1;
+import dev.wengert.rnn.approx.Uoro;
+import dev.wengert.rnn.bptt.Bptt;
+import dev.wengert.rnn.bptt.CheckpointedBptt;
+import dev.wengert.rnn.bptt.Tbptt;
+import dev.wengert.rnn.online.OnlineLearning;
+import dev.wengert.rnn.rtrl.RnnRtrl;
+import dev.wengert.rnn.rtrl.Rtrl;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BiFunction;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.ShapeException;
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.bptt.Bptt;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

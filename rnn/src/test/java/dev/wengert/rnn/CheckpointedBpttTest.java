@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.bptt.Bptt;
+import dev.wengert.rnn.bptt.CheckpointedBptt;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

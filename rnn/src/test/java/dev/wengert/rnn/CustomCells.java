@@ -16,7 +16,7 @@ import java.util.Random;
  * Cells written by hand, as a user would, for generic RTRL's tests: one that uses every structured form of
  * a parameter, one whose parameters have no structure, and one that mixes the sequences of a batch.
  */
-final class CustomCells {
+public final class CustomCells {
     private CustomCells() {}
 
     /**
@@ -29,8 +29,8 @@ final class CustomCells {
      *   m' = d − m ⊙ σ(h')
      * </pre>
      */
-    static final class Kronecker extends Cell {
-        Kronecker(int m, int n, Random rng) {
+    public static final class Kronecker extends Cell {
+        public Kronecker(int m, int n, Random rng) {
             super(m, n);
             addParameter("W", normalRows(rng, n, n)); // [in, out]: used as h W
             addParameter("U", normalRows(rng, n, m));
@@ -60,8 +60,8 @@ final class CustomCells {
      * Parameters through nonlinear maps, so that they have no Kronecker structure (dense directions), next to
      * one that has ({@code U}): {@code h' = tanh(h tanh(W)ᵀ + x Uᵀ + exp(b))}.
      */
-    static final class Dense extends Cell {
-        Dense(int m, int n, Random rng) {
+    public static final class Dense extends Cell {
+        public Dense(int m, int n, Random rng) {
             super(m, n);
             addParameter("W", normalRows(rng, n, n));
             addParameter("U", normalRows(rng, n, m));
@@ -84,8 +84,8 @@ final class CustomCells {
      * A cell whose sequences see each other: {@code h' = tanh(h Wᵀ + x Uᵀ + b + mean_batch(h))}. Exact RTRL must
      * carry the whole batch's influence; structured directions over the batch would be wrong for it.
      */
-    static final class Mixing extends Cell {
-        Mixing(int m, int n, Random rng) {
+    public static final class Mixing extends Cell {
+        public Mixing(int m, int n, Random rng) {
             super(m, n);
             addParameter("W", normalRows(rng, n, n));
             addParameter("U", normalRows(rng, n, m));

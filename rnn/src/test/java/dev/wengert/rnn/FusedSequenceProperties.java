@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
 import dev.wengert.nn.Linear;
+import dev.wengert.rnn.bptt.Bptt;
+import dev.wengert.rnn.bptt.CheckpointedBptt;
+import dev.wengert.rnn.bptt.Tbptt;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
 import dev.wengert.nn.Sgd;
+import dev.wengert.rnn.bptt.Bptt;
+import dev.wengert.rnn.online.OnlineLearning;
+import dev.wengert.rnn.rtrl.GenericRtrl;
+import dev.wengert.rnn.rtrl.LstmRtrl;
+import dev.wengert.rnn.rtrl.RnnRtrl;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;

@@ -4,6 +4,7 @@ import static dev.wengert.ops.Ops.add;
 
 import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.internal.Sequences;
 import java.util.List;
 
 /**
@@ -20,7 +21,7 @@ final class Reference {
         try (Tape tape = Tape.open()) {
             Tensor total = null;
             for (int t = 0; t < xs.length; t++) {
-                if (t % k == 0) s = Bptt.detach(s);
+                if (t % k == 0) s = Sequences.detach(s);
                 s = net.step(s, xs[t]);
                 Tensor l = loss.at(t, net.output(net.cell().output(s)));
                 if (l != null) total = total == null ? l : add(total, l);
@@ -43,7 +44,7 @@ final class Reference {
             Tensor[] s = net.initialState(xs[0].dim(0));
             try (Tape tape = Tape.open()) {
                 for (int u = 0; u <= t; u++) {
-                    if (u == w) s = Bptt.detach(s);
+                    if (u == w) s = Sequences.detach(s);
                     s = net.step(s, xs[u]);
                 }
                 Tensor l = loss.at(t, net.output(net.cell().output(s)));

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.bptt.Bptt;
+import dev.wengert.rnn.rtrl.GenericRtrl;
+import dev.wengert.rnn.rtrl.LstmRtrl;
+import dev.wengert.rnn.rtrl.RnnRtrl;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

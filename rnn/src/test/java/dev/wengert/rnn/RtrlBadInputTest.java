@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.wengert.rnn.rtrl.GenericRtrl;
+import dev.wengert.rnn.rtrl.LstmRtrl;
+import dev.wengert.rnn.rtrl.RnnRtrl;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.approx.Snap1;
+import dev.wengert.rnn.approx.Uoro;
+import dev.wengert.rnn.rtrl.LstmRtrl;
+import dev.wengert.rnn.rtrl.RnnRtrl;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package dev.wengert.rnn;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.bptt.Tbptt;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.bptt.Bptt;
+import dev.wengert.rnn.bptt.Tbptt;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** Both forms of truncated BPTT against brute-force references, and their limits (k ≥ T is full BPTT). */
 class TbpttTest {

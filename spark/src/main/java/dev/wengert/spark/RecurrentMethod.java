@@ -1,12 +1,12 @@
 package dev.wengert.spark;
 
 import dev.wengert.core.Tensor;
-import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.RecurrentNet;
-import dev.wengert.rnn.Rtrl;
 import dev.wengert.rnn.SequenceGradient;
 import dev.wengert.rnn.StepLoss;
-import dev.wengert.rnn.Tbptt;
+import dev.wengert.rnn.bptt.Bptt;
+import dev.wengert.rnn.bptt.Tbptt;
+import dev.wengert.rnn.rtrl.Rtrl;
 import java.io.Serializable;
 
 /**

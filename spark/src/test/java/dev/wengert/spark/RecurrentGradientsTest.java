@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
 import dev.wengert.nn.Loss;
-import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.LstmCell;
 import dev.wengert.rnn.RecurrentNet;
 import dev.wengert.rnn.RnnCell;
-import dev.wengert.rnn.Rtrl;
 import dev.wengert.rnn.SequenceGradient;
 import dev.wengert.rnn.StepLoss;
-import dev.wengert.rnn.Tbptt;
+import dev.wengert.rnn.bptt.Bptt;
+import dev.wengert.rnn.bptt.Tbptt;
+import dev.wengert.rnn.rtrl.Rtrl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

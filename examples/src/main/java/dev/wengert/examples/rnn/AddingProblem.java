@@ -6,11 +6,11 @@ import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
 import dev.wengert.nn.Adam;
 import dev.wengert.nn.Optimizer;
-import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.LstmCell;
 import dev.wengert.rnn.RecurrentNet;
 import dev.wengert.rnn.SequenceGradient;
 import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.bptt.Bptt;
 import java.util.Locale;
 import java.util.Random;
 

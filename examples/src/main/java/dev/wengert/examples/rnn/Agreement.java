@@ -1,20 +1,20 @@
 package dev.wengert.examples.rnn;
 
 import dev.wengert.core.Tensor;
-import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.Cell;
-import dev.wengert.rnn.CheckpointedBptt;
 import dev.wengert.rnn.ForwardLearner;
-import dev.wengert.rnn.GenericRtrl;
 import dev.wengert.rnn.GruCell;
 import dev.wengert.rnn.LstmCell;
-import dev.wengert.rnn.LstmRtrl;
 import dev.wengert.rnn.RecurrentNet;
 import dev.wengert.rnn.RnnCell;
-import dev.wengert.rnn.RnnRtrl;
 import dev.wengert.rnn.SequenceGradient;
 import dev.wengert.rnn.StackedCell;
 import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.bptt.Bptt;
+import dev.wengert.rnn.bptt.CheckpointedBptt;
+import dev.wengert.rnn.rtrl.GenericRtrl;
+import dev.wengert.rnn.rtrl.LstmRtrl;
+import dev.wengert.rnn.rtrl.RnnRtrl;
 import java.util.Locale;
 import java.util.Random;
 

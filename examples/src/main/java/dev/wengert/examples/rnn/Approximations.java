@@ -1,17 +1,17 @@
 package dev.wengert.examples.rnn;
 
 import dev.wengert.core.Tensor;
-import dev.wengert.rnn.ApproximationQuality;
-import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.Cell;
 import dev.wengert.rnn.ForwardLearner;
 import dev.wengert.rnn.LstmCell;
 import dev.wengert.rnn.RecurrentNet;
 import dev.wengert.rnn.RnnCell;
 import dev.wengert.rnn.SequenceGradient;
-import dev.wengert.rnn.Snap1;
 import dev.wengert.rnn.StepLoss;
-import dev.wengert.rnn.Uoro;
+import dev.wengert.rnn.approx.ApproximationQuality;
+import dev.wengert.rnn.approx.Snap1;
+import dev.wengert.rnn.approx.Uoro;
+import dev.wengert.rnn.bptt.Bptt;
 import java.util.Locale;
 import java.util.Random;
 

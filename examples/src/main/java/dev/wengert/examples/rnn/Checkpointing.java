@@ -4,12 +4,12 @@ import static dev.wengert.ops.Ops.add;
 
 import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
-import dev.wengert.rnn.Bptt;
-import dev.wengert.rnn.CheckpointedBptt;
 import dev.wengert.rnn.RecurrentNet;
 import dev.wengert.rnn.RnnCell;
 import dev.wengert.rnn.SequenceGradient;
 import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.bptt.Bptt;
+import dev.wengert.rnn.bptt.CheckpointedBptt;
 import java.util.Locale;
 import java.util.Random;
 

@@ -1,21 +1,21 @@
 package dev.wengert.examples.rnn;
 
 import dev.wengert.core.Tensor;
-import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.Cell;
 import dev.wengert.rnn.ForwardLearner;
 import dev.wengert.rnn.RecurrentNet;
-import dev.wengert.rnn.Rtrl;
 import dev.wengert.rnn.SequenceGradient;
 import dev.wengert.rnn.StackedCell;
 import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.approx.GenericSnap1;
+import dev.wengert.rnn.bptt.Bptt;
 import dev.wengert.rnn.elementwise.DiagonalRnnCell;
 import dev.wengert.rnn.elementwise.ElstmCell;
 import dev.wengert.rnn.elementwise.LruCell;
 import dev.wengert.rnn.online.ElementwiseOnline;
-import dev.wengert.rnn.online.GenericSnap1;
 import dev.wengert.rnn.online.StackQuality;
 import dev.wengert.rnn.online.TraceRule;
+import dev.wengert.rnn.rtrl.Rtrl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

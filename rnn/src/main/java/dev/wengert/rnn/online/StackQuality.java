@@ -1,14 +1,14 @@
 package dev.wengert.rnn.online;
 
 import dev.wengert.core.Tensor;
-import dev.wengert.rnn.ApproximationQuality;
-import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.Cell;
 import dev.wengert.rnn.ForwardLearner;
 import dev.wengert.rnn.RecurrentNet;
 import dev.wengert.rnn.SequenceGradient;
 import dev.wengert.rnn.StackedCell;
 import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.approx.ApproximationQuality;
+import dev.wengert.rnn.bptt.Bptt;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

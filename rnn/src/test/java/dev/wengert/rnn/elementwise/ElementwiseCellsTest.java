@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.ShapeException;
 import dev.wengert.core.Tensor;
-import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.Cell;
 import dev.wengert.rnn.ForwardLearner;
 import dev.wengert.rnn.RecurrentNet;
-import dev.wengert.rnn.Rtrl;
 import dev.wengert.rnn.SequenceGradient;
 import dev.wengert.rnn.StackedCell;
 import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.bptt.Bptt;
+import dev.wengert.rnn.rtrl.Rtrl;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -3,15 +3,16 @@ package dev.wengert.rnn.online;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
-import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.Cell;
 import dev.wengert.rnn.ForwardLearner;
 import dev.wengert.rnn.RecurrentNet;
 import dev.wengert.rnn.RnnCell;
 import dev.wengert.rnn.SequenceGradient;
-import dev.wengert.rnn.Snap1;
 import dev.wengert.rnn.StackedCell;
 import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.approx.GenericSnap1;
+import dev.wengert.rnn.approx.Snap1;
+import dev.wengert.rnn.bptt.Bptt;
 import dev.wengert.rnn.elementwise.Nets;
 import java.util.Arrays;
 import java.util.Random;

@@ -3,12 +3,12 @@ package dev.wengert.rnn.online;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
-import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.Cell;
 import dev.wengert.rnn.ForwardLearner;
 import dev.wengert.rnn.RecurrentNet;
 import dev.wengert.rnn.SequenceGradient;
 import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.bptt.Bptt;
 import dev.wengert.rnn.elementwise.ElstmCell;
 import dev.wengert.rnn.elementwise.Nets;
 import java.util.Random;

@@ -7,15 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
-import dev.wengert.rnn.Bptt;
 import dev.wengert.rnn.Cell;
 import dev.wengert.rnn.ForwardLearner;
-import dev.wengert.rnn.OnlineLearning;
 import dev.wengert.rnn.RecurrentNet;
 import dev.wengert.rnn.RnnCell;
 import dev.wengert.rnn.SequenceGradient;
 import dev.wengert.rnn.StackedCell;
 import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.bptt.Bptt;
 import dev.wengert.rnn.elementwise.Nets;
 import java.util.List;
 import java.util.Random;

@@ -7,7 +7,7 @@ import dev.wengert.rnn.ForwardLearner;
 import dev.wengert.rnn.RecurrentNet;
 import dev.wengert.rnn.SequenceGradient;
 import dev.wengert.rnn.StepLoss;
-import dev.wengert.rnn.Tbptt;
+import dev.wengert.rnn.bptt.Tbptt;
 import dev.wengert.rnn.elementwise.Nets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,14 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.bptt;
 
 import static dev.wengert.ops.Ops.add;
 
 import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.RecurrentNet;
+import dev.wengert.rnn.SequenceGradient;
+import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.internal.GradientSum;
+import dev.wengert.rnn.internal.Sequences;
 import java.util.Arrays;
 import java.util.List;
 
@@ -84,7 +89,7 @@ public final class CheckpointedBptt {
      * @return the gradient and the memory figures
      */
     public static Result gradient(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss) {
-        Bptt.checkInputs("checkpointed bptt", net, xs, loss);
+        Sequences.checkInputs("checkpointed bptt", net, xs, loss);
         return gradient(net, s0, xs, loss, (int) Math.ceil(Math.sqrt(xs.length)));
     }
 
@@ -99,12 +104,12 @@ public final class CheckpointedBptt {
      * @return the gradient and the memory figures
      */
     public static Result gradient(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss, int segment) {
-        Bptt.checkInputs("checkpointed bptt", net, xs, loss);
+        Sequences.checkInputs("checkpointed bptt", net, xs, loss);
         if (segment < 1) throw new IllegalArgumentException("checkpointed bptt: segment must be at least 1, got " + segment);
         int T = xs.length;
         int nseg = (T + segment - 1) / segment;
         Tensor[][] checkpoint = new Tensor[nseg][];
-        Tensor[] s = s0 == null ? net.initialState(xs[0].dim(0)) : Bptt.detach(s0);
+        Tensor[] s = s0 == null ? net.initialState(xs[0].dim(0)) : Sequences.detach(s0);
         double lossValue = 0;
         try (var p = Tape.pause()) {
             for (int t = 0; t < T; t++) {
@@ -117,7 +122,7 @@ public final class CheckpointedBptt {
         Tensor[] finalState = s;
 
         List<Tensor> params = net.parameters();
-        SequenceGradient.Sum sum = new SequenceGradient.Sum(params);
+        GradientSum sum = new GradientSum(params);
         sum.loss = lossValue;
         Tensor[] cot = null; // ∂L/∂s at the end of the segment being processed
         int peakStates = 0;
@@ -144,6 +149,6 @@ public final class CheckpointedBptt {
             }
             checkpoint[j] = null; // no longer needed: the next segment back starts from its own checkpoint
         }
-        return new Result(sum.result(Bptt.detach(finalState)), segment, nseg, peakStates, peakTape);
+        return new Result(sum.result(Sequences.detach(finalState)), segment, nseg, peakStates, peakTape);
     }
 }

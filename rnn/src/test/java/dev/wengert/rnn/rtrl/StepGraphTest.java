@@ -1,4 +1,4 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.rtrl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wengert.core.ShapeException;
 import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.Cell;
+import dev.wengert.rnn.CustomCells;
+import dev.wengert.rnn.GruCell;
+import dev.wengert.rnn.LstmCell;
+import dev.wengert.rnn.RecurrentNet;
+import dev.wengert.rnn.RnnCell;
+import dev.wengert.rnn.StackedCell;
+import dev.wengert.rnn.internal.Hooks;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +35,7 @@ class StepGraphTest {
             double[] d = s.mutableData();
             for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
         }
-        return StepGraph.record("test", cell, cell.params(), state, Tensor.randn(rng, batch, cell.inputSize()));
+        return StepGraph.record("test", cell, Hooks.params(cell), state, Tensor.randn(rng, batch, cell.inputSize()));
     }
 
     private static int seedWidths(StepGraph g) {

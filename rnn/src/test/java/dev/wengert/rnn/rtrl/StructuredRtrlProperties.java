@@ -1,9 +1,19 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.rtrl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.Cell;
+import dev.wengert.rnn.CustomCells;
+import dev.wengert.rnn.Fixtures;
+import dev.wengert.rnn.ForwardLearner;
+import dev.wengert.rnn.LstmCell;
+import dev.wengert.rnn.RecurrentNet;
+import dev.wengert.rnn.RnnCell;
+import dev.wengert.rnn.SequenceGradient;
+import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.bptt.Bptt;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

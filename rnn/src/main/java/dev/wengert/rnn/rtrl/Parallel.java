@@ -1,4 +1,4 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.rtrl;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;

@@ -1,8 +1,11 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.rtrl;
 
 import dev.wengert.core.Allocation;
 import dev.wengert.core.Tensor;
 import dev.wengert.ops.kernel.Gemm;
+import dev.wengert.rnn.ForwardLearner;
+import dev.wengert.rnn.MemoryGuard;
+import dev.wengert.rnn.RecurrentNet;
 import java.util.Arrays;
 import java.util.Locale;
 

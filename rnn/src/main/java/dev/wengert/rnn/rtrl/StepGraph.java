@@ -1,4 +1,4 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.rtrl;
 
 import dev.wengert.core.Node;
 import dev.wengert.core.Primitive;
@@ -8,6 +8,7 @@ import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
 import dev.wengert.ops.Ops;
 import dev.wengert.ops.kernel.Gemm;
+import dev.wengert.rnn.Cell;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,8 +1,12 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.approx;
 
 import dev.wengert.core.ForwardMode;
 import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.ForwardLearner;
+import dev.wengert.rnn.RecurrentNet;
+import dev.wengert.rnn.SequenceGradient;
+import dev.wengert.rnn.internal.Sequences;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -79,7 +83,7 @@ public final class Uoro extends ForwardLearner {
         // νᵀ ∂s_t/∂θ_t: reverse mode through one step, the previous state held constant.
         Tensor[] dtheta;
         try (Tape tape = Tape.open()) {
-            Tensor[] s = cell.step(cp, Bptt.detach(state), x);
+            Tensor[] s = cell.step(cp, Sequences.detach(state), x);
             dtheta = tape.gradient(s, nu, cp);
         }
         double[] dt = SequenceGradient.flatten(Arrays.asList(dtheta));

@@ -1,6 +1,15 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.rtrl;
 
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.ForwardLearner;
+import dev.wengert.rnn.LstmCell;
+import dev.wengert.rnn.MemoryGuard;
+import dev.wengert.rnn.RecurrentNet;
+import dev.wengert.rnn.RnnCell;
+import dev.wengert.rnn.SequenceGradient;
+import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.internal.Sequences;
+import dev.wengert.rnn.online.OnlineLearning;
 
 /**
  * Exact real-time recurrent learning (RTRL): forward-mode differentiation of the recurrence
@@ -65,7 +74,7 @@ public final class Rtrl {
      *                                  {@code [batch, m]} with the batch of {@code xs[0]}
      */
     public static SequenceGradient gradient(RecurrentNet net, Tensor[] xs, StepLoss loss) {
-        Bptt.checkInputs("rtrl", net, xs, loss);
+        Sequences.checkInputs("rtrl", net, xs, loss);
         return ForwardLearner.run(exact(net, xs[0].dim(0)), xs, loss);
     }
 

@@ -1,19 +1,30 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.internal;
 
 import dev.wengert.ops.kernel.MathKernels;
+import dev.wengert.rnn.LstmCell;
+import dev.wengert.rnn.RnnCell;
 
 /**
  * The forward step of the vanilla RNN and of the LSTM on raw arrays, with the per-unit coefficients
- * that the structured learners ({@link RnnRtrl}, {@link LstmRtrl}, {@link Snap1}) need. Values agree
+ * that the structured learners ({@code rtrl.RnnRtrl}, {@code rtrl.LstmRtrl}, {@code approx.Snap1}) need. Values agree
  * with the cells' ops to rounding (the pre-activations are summed in another order than the matrix
  * products); tanh and σ are {@link MathKernels}', as in the ops, so the results are the same bits in every
- * JVM.
+ * JVM. Internal: shared by {@code dev.wengert.rnn.rtrl} and {@code dev.wengert.rnn.approx}, not API.
  */
-final class StepKernels {
+public final class StepKernels {
     private StepKernels() {}
 
-    /** {@code h_new = tanh(W h + U x + b)} and {@code d = 1 − h_new²}, per sequence b (rows of length n, m). */
-    static void rnn(RnnCell cell, double[] h, double[] x, int batch, double[] hNew, double[] d) {
+    /**
+     * {@code h_new = tanh(W h + U x + b)} and {@code d = 1 − h_new²}, per sequence b (rows of length n, m).
+     *
+     * @param cell  the cell whose weights are used
+     * @param h     the previous h, {@code batch × n} row-major
+     * @param x     the input, {@code batch × m} row-major
+     * @param batch the number of sequences
+     * @param hNew  receives the new h, {@code batch × n}
+     * @param d     receives {@code 1 − h_new²}, {@code batch × n}
+     */
+    public static void rnn(RnnCell cell, double[] h, double[] x, int batch, double[] hNew, double[] d) {
         int n = cell.hiddenSize();
         int m = cell.inputSize();
         double[] W = cell.whh().data();
@@ -39,15 +50,26 @@ final class StepKernels {
      * The coefficients of the LSTM's sensitivity recursion, per (sequence, unit) k:
      * {@code Ċ = f·Ċ_prev + kf·Ȧ^f + ki·Ȧ^i + kc·Ȧ^c} and {@code Ḣ = ko·Ȧ^o + kh·Ċ}.
      */
-    static final class LstmCoefficients {
-        final double[] kf;
-        final double[] f;
-        final double[] ki;
-        final double[] kc;
-        final double[] ko;
-        final double[] kh;
+    public static final class LstmCoefficients {
+        /** {@code σ'(a^f)·c_prev}, the coefficient of {@code Ȧ^f}. */
+        public final double[] kf;
+        /** The forget gate f, the coefficient of {@code Ċ_prev}. */
+        public final double[] f;
+        /** {@code σ'(a^i)·c̃}, the coefficient of {@code Ȧ^i}. */
+        public final double[] ki;
+        /** {@code i·tanh'(a^c)}, the coefficient of {@code Ȧ^c}. */
+        public final double[] kc;
+        /** {@code σ'(a^o)·tanh(c)}, the coefficient of {@code Ȧ^o}. */
+        public final double[] ko;
+        /** {@code o·tanh'(c)}, the coefficient of {@code Ċ} in {@code Ḣ}. */
+        public final double[] kh;
 
-        LstmCoefficients(int size) {
+        /**
+         * Zeroed coefficients for {@code size} (sequence, unit) pairs.
+         *
+         * @param size batch × n
+         */
+        public LstmCoefficients(int size) {
             kf = new double[size];
             f = new double[size];
             ki = new double[size];
@@ -57,8 +79,19 @@ final class StepKernels {
         }
     }
 
-    /** One LSTM step: {@code (hNew, cNew)} from {@code (h, c, x)}, and the coefficients into {@code k}. */
-    static void lstm(LstmCell cell, double[] h, double[] c, double[] x, int batch, double[] hNew, double[] cNew,
+    /**
+     * One LSTM step: {@code (hNew, cNew)} from {@code (h, c, x)}, and the coefficients into {@code k}.
+     *
+     * @param cell  the cell whose weights are used
+     * @param h     the previous h, {@code batch × n} row-major
+     * @param c     the previous c, {@code batch × n} row-major
+     * @param x     the input, {@code batch × m} row-major
+     * @param batch the number of sequences
+     * @param hNew  receives the new h
+     * @param cNew  receives the new c
+     * @param k     receives the coefficients of the step
+     */
+    public static void lstm(LstmCell cell, double[] h, double[] c, double[] x, int batch, double[] hNew, double[] cNew,
             LstmCoefficients k) {
         int n = cell.hiddenSize();
         int m = cell.inputSize();
@@ -103,8 +136,13 @@ final class StepKernels {
         }
     }
 
-    /** σ(a) = 1/(1 + e^{−a}), finite for large |a|. */
-    static double sigmoid(double a) {
+    /**
+     * σ(a) = 1/(1 + e^{−a}), finite for large |a|.
+     *
+     * @param a the argument
+     * @return σ(a)
+     */
+    private static double sigmoid(double a) {
         return MathKernels.sigmoid(a);
     }
 }

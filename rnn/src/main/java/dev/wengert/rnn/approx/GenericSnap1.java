@@ -1,9 +1,10 @@
-package dev.wengert.rnn.online;
+package dev.wengert.rnn.approx;
 
 import dev.wengert.core.ForwardMode;
 import dev.wengert.core.Tensor;
 import dev.wengert.rnn.ForwardLearner;
 import dev.wengert.rnn.RecurrentNet;
+import dev.wengert.rnn.online.ElementwiseOnline;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -31,7 +32,7 @@ import java.util.Random;
  * number, would keep both halves and be exact).
  *
  * <p>P is the pattern of the immediate Jacobian, strictly (Menick et al.'s definition). The fast
- * {@link dev.wengert.rnn.Snap1} of the LSTM keeps a unit's whole {@code (c_i, h_i)} block for every parameter of
+ * {@link Snap1} of the LSTM keeps a unit's whole {@code (c_i, h_i)} block for every parameter of
  * unit i, one entry more for the output gate's parameters (which move {@code h_i} but not {@code c_i} in one
  * step); for the vanilla RNN the two are the same. This class computes the dense tangents and masks them: it
  * is the reference form (p² memory for the parameter tangents), for measurements on small networks.

@@ -1,7 +1,9 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.online;
 
 import dev.wengert.core.Tensor;
 import dev.wengert.nn.Optimizer;
+import dev.wengert.rnn.ForwardLearner;
+import dev.wengert.rnn.StepLoss;
 
 /**
  * Online learning with a forward-in-time learner (exact RTRL, SnAp-1, UORO): after every step t the

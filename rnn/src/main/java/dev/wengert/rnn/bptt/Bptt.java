@@ -1,6 +1,8 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.bptt;
 
 import static dev.wengert.ops.Ops.add;
+import static dev.wengert.rnn.internal.Sequences.checkInputs;
+import static dev.wengert.rnn.internal.Sequences.detach;
 
 import dev.wengert.core.Allocation;
 import dev.wengert.core.ShapeException;
@@ -8,6 +10,11 @@ import dev.wengert.core.Shapes;
 import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
 import dev.wengert.ops.Ops;
+import dev.wengert.rnn.Cell;
+import dev.wengert.rnn.RecurrentNet;
+import dev.wengert.rnn.SequenceGradient;
+import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.internal.Hooks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,7 +52,7 @@ public final class Bptt {
      */
     static SequenceGradient segment(RecurrentNet net, Tensor[] state, Tensor[] xs, int from, int to, StepLoss loss,
             Tensor[] stateCotangent) {
-        if (net.cell().hasFusedSequence() && to > from) {
+        if (Hooks.hasFusedSequence(net.cell()) && to > from) {
             return fusedSegment(net, state, xs, from, to, loss, stateCotangent);
         }
         List<Tensor> params = net.parameters();
@@ -64,7 +71,7 @@ public final class Bptt {
     }
 
     /**
-     * {@link #segment} through the cell's fused sequence op ({@link Cell#sequence}: the vanilla RNN's and the
+     * {@link #segment} through the cell's fused sequence op ({@code Cell.sequence}: the vanilla RNN's and the
      * LSTM's): the states of all steps in one node, so the input projections are one product and the weight
      * gradients one product each. The step losses are differentiated on an inner tape with respect to each h_t
      * (as variables of their own), and their gradients, stacked, are the cotangent of the fused node: the same
@@ -83,12 +90,12 @@ public final class Bptt {
         int partSize = steps * stepSize;
         double[] x = Allocation.doubles("bptt", new int[] {steps, batch, m});
         for (int t = 0; t < steps; t++) System.arraycopy(xs[from + t].data(), 0, x, t * batch * m, batch * m);
-        List<Tensor> readout = net.readoutParameters();
-        Tensor[] cellParams = cell.params();
+        List<Tensor> readout = Hooks.readoutParameters(net);
+        Tensor[] cellParams = Hooks.params(cell);
         Tensor[] wrtInner = new Tensor[readout.size() + steps];
         for (int i = 0; i < readout.size(); i++) wrtInner[i] = readout.get(i);
         try (Tape tape = Tape.open()) {
-            Tensor y = cell.sequence(detach(state), Tensor.wrap(x, steps, batch, m));
+            Tensor y = Hooks.sequence(cell, detach(state), Tensor.wrap(x, steps, batch, m));
             double[] yd = y.data();
             Tensor total = null;
             double value;
@@ -169,31 +176,5 @@ public final class Bptt {
             }
         }
         return tape.gradient(ys, seeds, wrt);
-    }
-
-    static Tensor[] detach(Tensor[] s) {
-        Tensor[] out = new Tensor[s.length];
-        for (int i = 0; i < s.length; i++) out[i] = s[i].detach();
-        return out;
-    }
-
-    /** {@link #checkInputs(String, RecurrentNet, Tensor[])} and a loss that is not null. */
-    static void checkInputs(String what, RecurrentNet net, Tensor[] xs, StepLoss loss) {
-        checkInputs(what, net, xs);
-        if (loss == null) throw new NullPointerException(what + ": the loss is null");
-    }
-
-    static void checkInputs(String what, RecurrentNet net, Tensor[] xs) {
-        if (net == null) throw new NullPointerException(what + ": the network is null");
-        if (xs == null || xs.length == 0) throw new IllegalArgumentException(what + ": empty sequence");
-        int m = net.cell().inputSize();
-        int batch = xs[0].rank() == 2 ? xs[0].dim(0) : -1;
-        for (int t = 0; t < xs.length; t++) {
-            if (xs[t] == null || !xs[t].hasShape(batch, m)) {
-                throw new ShapeException(what + ": input x_" + t + " has shape "
-                        + (xs[t] == null ? "null" : Shapes.str(xs[t].shape())) + ", expected [" + batch + "," + m
-                        + "] (batch of x_0, inputs of " + net.cell().name() + ")");
-            }
-        }
     }
 }

@@ -1,6 +1,12 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.approx;
 
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.Cell;
+import dev.wengert.rnn.ForwardLearner;
+import dev.wengert.rnn.LstmCell;
+import dev.wengert.rnn.RecurrentNet;
+import dev.wengert.rnn.RnnCell;
+import dev.wengert.rnn.internal.StepKernels;
 import java.util.Locale;
 
 /**

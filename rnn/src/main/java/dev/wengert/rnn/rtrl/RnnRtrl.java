@@ -1,8 +1,13 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.rtrl;
 
 import dev.wengert.core.Allocation;
 import dev.wengert.core.Tensor;
 import dev.wengert.ops.kernel.Gemm;
+import dev.wengert.rnn.ForwardLearner;
+import dev.wengert.rnn.MemoryGuard;
+import dev.wengert.rnn.RecurrentNet;
+import dev.wengert.rnn.RnnCell;
+import dev.wengert.rnn.internal.StepKernels;
 import java.util.Locale;
 
 /**

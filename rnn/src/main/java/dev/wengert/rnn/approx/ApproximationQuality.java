@@ -1,6 +1,11 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.approx;
 
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.ForwardLearner;
+import dev.wengert.rnn.RecurrentNet;
+import dev.wengert.rnn.SequenceGradient;
+import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.bptt.Bptt;
 
 /**
  * How close an approximate gradient (SnAp-1, UORO, or any learner) is to the exact one, on one sequence

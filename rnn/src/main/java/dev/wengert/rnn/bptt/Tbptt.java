@@ -1,7 +1,12 @@
-package dev.wengert.rnn;
+package dev.wengert.rnn.bptt;
 
 import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
+import dev.wengert.rnn.RecurrentNet;
+import dev.wengert.rnn.SequenceGradient;
+import dev.wengert.rnn.StepLoss;
+import dev.wengert.rnn.internal.GradientSum;
+import dev.wengert.rnn.internal.Sequences;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -51,10 +56,10 @@ public final class Tbptt {
      */
     public static SequenceGradient chunked(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss, int k,
             Consumer<List<Tensor>> update) {
-        Bptt.checkInputs("tbptt", net, xs, loss);
+        Sequences.checkInputs("tbptt", net, xs, loss);
         if (k < 1) throw new IllegalArgumentException("tbptt: truncation k must be at least 1, got " + k);
         Tensor[] s = s0 == null ? net.initialState(xs[0].dim(0)) : s0;
-        SequenceGradient.Sum sum = new SequenceGradient.Sum(net.parameters());
+        GradientSum sum = new GradientSum(net.parameters());
         for (int a = 0; a < xs.length; a += k) {
             SequenceGradient g = Bptt.segment(net, s, xs, a, Math.min(xs.length, a + k), loss, null);
             sum.add(g.gradients());
@@ -81,16 +86,16 @@ public final class Tbptt {
      */
     public static SequenceGradient williamsPeng(RecurrentNet net, Tensor[] s0, Tensor[] xs, StepLoss loss, int k1,
             int k2, Consumer<List<Tensor>> update) {
-        Bptt.checkInputs("tbptt", net, xs, loss);
+        Sequences.checkInputs("tbptt", net, xs, loss);
         if (k1 < 1 || k2 < k1) {
             throw new IllegalArgumentException("tbptt: TBPTT(k1, k2) needs k2 >= k1 >= 1, got k1 = " + k1 + ", k2 = " + k2);
         }
         int T = xs.length;
-        Tensor[] s = s0 == null ? net.initialState(xs[0].dim(0)) : Bptt.detach(s0);
+        Tensor[] s = s0 == null ? net.initialState(xs[0].dim(0)) : Sequences.detach(s0);
         // states[t % (k2 + 1)] = s_t: the last k2 + 1 states are enough to restart any window.
         Tensor[][] ring = new Tensor[k2 + 1][];
         ring[0] = s;
-        SequenceGradient.Sum sum = new SequenceGradient.Sum(net.parameters());
+        GradientSum sum = new GradientSum(net.parameters());
         int last = 0;
         for (int t = 0; t < T; t++) {
             try (var p = Tape.pause()) {
@@ -108,6 +113,6 @@ public final class Tbptt {
             last = tau;
             if (update != null) update.accept(g.gradients());
         }
-        return sum.result(Bptt.detach(s));
+        return sum.result(Sequences.detach(s));
     }
 }
