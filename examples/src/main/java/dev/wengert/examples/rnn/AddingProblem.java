@@ -1,5 +1,6 @@
 package dev.wengert.examples.rnn;
 
+import dev.wengert.examples.Args;
 import static dev.wengert.ops.Ops.add;
 
 import dev.wengert.core.Tape;

@@ -1,5 +1,6 @@
 package dev.wengert.examples.rnn;
 
+import dev.wengert.examples.Args;
 import dev.wengert.core.Tensor;
 import dev.wengert.rnn.Cell;
 import dev.wengert.rnn.ForwardLearner;

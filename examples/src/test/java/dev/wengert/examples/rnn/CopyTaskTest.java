@@ -1,5 +1,6 @@
 package dev.wengert.examples.rnn;
 
+import dev.wengert.examples.Args;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,6 @@
 package dev.wengert.spark.examples;
 
+import dev.wengert.examples.Args;
 import dev.wengert.core.Tensor;
 import dev.wengert.nn.Activation;
 import dev.wengert.nn.Adam;
