@@ -33,8 +33,8 @@ import org.apache.spark.sql.Row;
  * classes), labels are the class indices {@code 0, 1, ..., classes − 1} as doubles, features a vector column. The
  * loss is the softmax cross-entropy of the logits, averaged over each global batch of {@code batchSize} examples;
  * training runs {@code maxIter} epochs with the chosen nn optimiser and {@code stepSize}, shuffled with {@code seed}
- * (see {@link DataParallelTrainer}). The fitted {@link WengertClassificationModel} adds rawPrediction (logits),
- * probability (softmax) and prediction columns, and saves its weights as safetensors.
+ * (see {@link dev.wengert.spark.DataParallelTrainer}). The fitted {@link WengertClassificationModel} adds
+ * rawPrediction (logits), probability (softmax) and prediction columns, and saves its weights as safetensors.
  *
  * <pre>{@code
  * WengertClassifier mlp = new WengertClassifier().setLayers(new int[] {784, 100, 10}).setMaxIter(5)
