@@ -4,15 +4,6 @@ import dev.wengert.core.Tape;
 import dev.wengert.core.Tensor;
 import dev.wengert.nn.io.SafeTensors;
 import dev.wengert.nn.Sequential;
-import dev.wengert.spark.ParameterLayout;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.util.Map;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -20,12 +11,9 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
-import scala.Option;
 
 /**
  * A fitted {@link WengertClassifier}: an nn MLP whose logits z give {@code rawPrediction = z},
@@ -42,7 +30,6 @@ import scala.Option;
 public final class WengertClassificationModel extends ProbabilisticClassificationModel<Vector, WengertClassificationModel>
         implements MLWritable {
     private static final long serialVersionUID = 1L;
-    private static final String WEIGHTS = "data/weights.safetensors";
 
     private final String uid;
     private final IntArrayParam layers;
@@ -99,12 +86,7 @@ public final class WengertClassificationModel extends ProbabilisticClassificatio
      * @return the network, in evaluation mode
      */
     public Sequential network() {
-        Sequential n = spec.create();
-        ParameterLayout l = ParameterLayout.of(n);
-        l.writeParameters(parameters);
-        l.writeBuffers(buffers);
-        n.eval();
-        return n;
+        return MlpTraining.network(spec, parameters, buffers);
     }
 
     private synchronized Sequential net() {
@@ -163,7 +145,7 @@ public final class WengertClassificationModel extends ProbabilisticClassificatio
 
     @Override
     public MLWriter write() {
-        return new Writer(this);
+        return new MlpPersistence.Writer(this, spec, network(), "wengertClassificationModel");
     }
 
     /**
@@ -172,7 +154,8 @@ public final class WengertClassificationModel extends ProbabilisticClassificatio
      * @return a reader
      */
     public static MLReader<WengertClassificationModel> read() {
-        return new Reader();
+        return new MlpPersistence.Reader<>(WengertClassificationModel.class, WengertClassificationModel::new,
+                "wengertClassificationModel");
     }
 
     /**
@@ -188,64 +171,5 @@ public final class WengertClassificationModel extends ProbabilisticClassificatio
     @Override
     public String toString() {
         return "WengertClassificationModel: uid=" + uid + ", layers=" + java.util.Arrays.toString(spec.layers());
-    }
-
-    private static final class Writer extends MLWriter {
-        private final WengertClassificationModel model;
-
-        Writer(WengertClassificationModel model) {
-            this.model = model;
-        }
-
-        @Override
-        public void saveImpl(String path) {
-            DefaultParamsWriter.saveMetadata(model, path, sparkSession());
-            Sequential n = model.network();
-            byte[] bytes = SafeTensors.encode(n.state(), Map.of("library", "wengert", "seed",
-                    Long.toString(model.spec.seed())));
-            Path file = new Path(path, WEIGHTS);
-            try {
-                FileSystem fs = file.getFileSystem(sc().hadoopConfiguration());
-                try (OutputStream out = fs.create(file, true)) {
-                    out.write(bytes);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("wengertClassificationModel.save: cannot write " + file, e);
-            }
-        }
-    }
-
-    private static final class Reader extends MLReader<WengertClassificationModel> {
-        @Override
-        public WengertClassificationModel load(String path) {
-            DefaultParamsReader.Metadata meta = DefaultParamsReader.loadMetadata(path, sparkSession(),
-                    WengertClassificationModel.class.getName());
-            Path file = new Path(path, WEIGHTS);
-            byte[] bytes;
-            try {
-                FileSystem fs = file.getFileSystem(sc().hadoopConfiguration());
-                try (InputStream in = fs.open(file)) {
-                    ByteArrayOutputStream b = new ByteArrayOutputStream();
-                    in.transferTo(b);
-                    bytes = b.toByteArray();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("wengertClassificationModel.load: cannot read " + file, e);
-            }
-            SafeTensors.Contents c = SafeTensors.decode(bytes, file.toString());
-            String seed = c.metadata().getOrDefault("seed", "0");
-            // The params (layers, activation) come from the metadata; set them on a model to read them back.
-            WengertClassificationModel probe = new WengertClassificationModel(meta.uid(),
-                    new MlpSpec(new int[] {1, 1}, "tanh", 0), new double[0], new double[0]);
-            meta.getAndSetParams(probe, Option.empty());
-            MlpSpec spec = new MlpSpec(probe.$(probe.layers), probe.$(probe.activation), Long.parseLong(seed));
-            Sequential n = spec.create();
-            n.load(c.tensors());
-            ParameterLayout l = ParameterLayout.of(n);
-            WengertClassificationModel m = new WengertClassificationModel(meta.uid(), spec, l.readParameters(null),
-                    l.readBuffers(null));
-            meta.getAndSetParams(m, Option.empty());
-            return m;
-        }
     }
 }

@@ -8,18 +8,10 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import dev.wengert.nn.Adam;
 import dev.wengert.nn.Loss;
-import dev.wengert.nn.Sequential;
-import dev.wengert.nn.Sgd;
-import dev.wengert.spark.Aggregation;
-import dev.wengert.spark.DataParallelTrainer;
 import dev.wengert.spark.Example;
-import dev.wengert.spark.OptimizerFactory;
-import dev.wengert.spark.ParameterLayout;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.DoubleParam;
@@ -41,8 +33,8 @@ import org.apache.spark.sql.Row;
  * classes), labels are the class indices {@code 0, 1, ..., classes − 1} as doubles, features a vector column. The
  * loss is the softmax cross-entropy of the logits, averaged over each global batch of {@code batchSize} examples;
  * training runs {@code maxIter} epochs with the chosen nn optimiser and {@code stepSize}, shuffled with {@code seed}
- * (see {@link DataParallelTrainer}). The fitted {@link WengertClassificationModel} adds rawPrediction (logits),
- * probability (softmax) and prediction columns, and saves its weights as safetensors.
+ * (see {@link dev.wengert.spark.DataParallelTrainer}). The fitted {@link WengertClassificationModel} adds
+ * rawPrediction (logits), probability (softmax) and prediction columns, and saves its weights as safetensors.
  *
  * <pre>{@code
  * WengertClassifier mlp = new WengertClassifier().setLayers(new int[] {784, 100, 10}).setMaxIter(5)
@@ -232,18 +224,6 @@ public final class WengertClassifier extends ProbabilisticClassifier<Vector, Wen
         return this;
     }
 
-    private OptimizerFactory optimizerFactory() {
-        double lr = (Double) $(stepSize);
-        switch ($(optimizer)) {
-            case "adam":
-                return p -> new Adam(p, lr);
-            case "momentum":
-                return p -> Sgd.momentum(p, lr, 0.9);
-            default:
-                return p -> new Sgd(p, lr);
-        }
-    }
-
     @Override
     public WengertClassificationModel train(Dataset<?> dataset) {
         if (!isDefined(layers)) throw new IllegalArgumentException("wengertClassifier.fit: set layers (inputs, hidden, classes)");
@@ -260,25 +240,15 @@ public final class WengertClassifier extends ProbabilisticClassifier<Vector, Wen
             }
             return Example.labelled(x, (int) row.getDouble(1));
         });
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-        DataParallelTrainer<Sequential> trainer = DataParallelTrainer.of(sc, spec, optimizerFactory(),
-                (out, b) -> Loss.crossEntropy(out, b.labels()))
-                .epochs((Integer) $(maxIter)).batchSize((Integer) $(batchSize)).seed((Long) $(seed))
-                .treeDepth((Integer) $(aggregationDepth)).aggregation(Aggregation.TREE);
-        int k = (Integer) $(localSteps);
-        if (k > 0) trainer.parameterAveraging(k);
-        try {
-            trainer.fit(examples);
-        } catch (IllegalStateException e) {
-            // A wrong feature width is found inside a task; report it as the caller's bad input.
-            int at = e.getMessage().indexOf("wengertClassifier.fit:");
-            if (at >= 0) throw new IllegalArgumentException(e.getMessage().substring(at), e);
-            throw e;
-        }
-        ParameterLayout layout = ParameterLayout.of(trainer.model());
-        WengertClassificationModel model = new WengertClassificationModel(uid, spec, layout.readParameters(null),
-                layout.readBuffers(null));
+        MlpTraining.Weights w = MlpTraining.fit(dataset.sparkSession(), examples, spec, settings(),
+                (out, b) -> Loss.crossEntropy(out, b.labels()), "wengertClassifier");
+        WengertClassificationModel model = new WengertClassificationModel(uid, spec, w.parameters(), w.buffers());
         return copyValues(model.setParent(this), extractParamMap());
+    }
+
+    private MlpTraining.Settings settings() {
+        return new MlpTraining.Settings($(optimizer), (Double) $(stepSize), (Integer) $(maxIter), (Integer) $(batchSize),
+                (Long) $(seed), (Integer) $(aggregationDepth), (Integer) $(localSteps));
     }
 
     /** Labels must be whole numbers in {@code [0, classes)} and not null: checked in one pass before training. */
