@@ -18,19 +18,62 @@ import java.util.regex.Pattern;
  * about the other work than about Wengert).
  */
 final class MachineRecord {
-    /** A load average per logical CPU above this, before or after, makes the report warn. */
+    /** A load average per logical CPU above this before the run makes the report warn. */
     static final double BUSY_PER_CPU = 0.5;
+    /**
+     * After the run the 1-minute average still counts the suite's own threads (up to one per CPU), so only
+     * a load above this per CPU then says that other work ran too.
+     */
+    static final double BUSY_AFTER_PER_CPU = 1.0 + BUSY_PER_CPU;
+    /** How long {@link #start} waits at most for the load average to fall (the anchors run just before). */
+    static final long SETTLE_SECONDS = 120;
 
     private final double loadBefore;
+    private final long waitedSeconds;
     private double loadAfter = Double.NaN;
 
-    private MachineRecord(double loadBefore) {
+    private MachineRecord(double loadBefore, long waitedSeconds) {
         this.loadBefore = loadBefore;
+        this.waitedSeconds = waitedSeconds;
     }
 
-    /** Starts the record: reads the load average now. */
+    /**
+     * Starts the record: waits up to {@link #SETTLE_SECONDS} for the 1-minute load average to fall to
+     * {@link #BUSY_PER_CPU} per CPU (the anchor scripts, run just before as the docs say, leave it near the CPU
+     * count for a minute), then reads it.
+     */
     static MachineRecord start() {
-        return new MachineRecord(loadAverage());
+        int cpus = Runtime.getRuntime().availableProcessors();
+        long waited = settle(MachineRecord::loadAverage, BUSY_PER_CPU * cpus, SETTLE_SECONDS, 2, seconds -> {
+            try {
+                Thread.sleep(seconds * 1000L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return new MachineRecord(loadAverage(), waited);
+    }
+
+    /**
+     * Polls {@code load} every {@code step} seconds until it is at most {@code limit} (or unknown, NaN) or
+     * {@code max} seconds have passed, printing one line per wait.
+     *
+     * @return the seconds waited
+     */
+    static long settle(java.util.function.DoubleSupplier load, double limit, long max, long step,
+            java.util.function.LongConsumer sleep) {
+        long waited = 0;
+        double l = load.getAsDouble();
+        while (l > limit && waited < max) {
+            if (waited % 20 == 0) {
+                System.out.printf(Locale.ROOT, "report: load average %.2f, waiting for it to fall to %.2f (%d s of "
+                        + "at most %d)%n", l, limit, waited, max);
+            }
+            sleep.accept(step);
+            waited += step;
+            l = load.getAsDouble();
+        }
+        return waited;
     }
 
     /** Ends the record: reads the load average again. */
@@ -50,12 +93,13 @@ final class MachineRecord {
                 vectorExtensions()));
         out.add(String.format(Locale.ROOT, "- JDK: %s %s (%s); matmul kernel: %s", System.getProperty("java.vm.name"),
                 Runtime.version(), System.getProperty("java.vendor"), Gemm.implementation()));
-        out.add(String.format(Locale.ROOT, "- Load average (1 min): %s before the run, %s after", format(loadBefore),
-                format(loadAfter)));
+        out.add(String.format(Locale.ROOT, "- Load average (1 min): %s before the run%s, %s after (which counts the "
+                + "suite's own threads)", format(loadBefore), waitedSeconds == 0 ? "" : " (after waiting " + waitedSeconds
+                + " s for it to fall)", format(loadAfter)));
         if (busy(loadBefore, loadAfter, cpus)) {
-            out.add(String.format(Locale.ROOT, "- **Warning: the machine was busy** (load above %.1f per CPU before or "
-                    + "after the run): other work shared the cores, so these figures are not a measurement of "
-                    + "Wengert alone. Run again on a quiet machine.", BUSY_PER_CPU));
+            out.add(String.format(Locale.ROOT, "- **Warning: the machine was busy** (load above %.1f per CPU before the "
+                    + "run, or above %.1f after it): other work shared the cores, so these figures are not a "
+                    + "measurement of Wengert alone. Run again on a quiet machine.", BUSY_PER_CPU, BUSY_AFTER_PER_CPU));
         }
         return out;
     }
@@ -106,8 +150,7 @@ final class MachineRecord {
     }
 
     static boolean busy(double before, double after, int cpus) {
-        double limit = BUSY_PER_CPU * cpus;
-        return before > limit || after > limit;
+        return before > BUSY_PER_CPU * cpus || after > BUSY_AFTER_PER_CPU * cpus;
     }
 
     private static String format(double load) {

@@ -17,11 +17,28 @@ class MachineRecordTest {
     }
 
     @Test
+    void theRecordWaitsForTheLoadToFallAndNoLongerThanItsLimit() {
+        double[] loads = {2.0, 1.6, 1.2, 0.9, 0.5};
+        int[] i = {0};
+        long[] slept = {0};
+        long waited = MachineRecord.settle(() -> loads[Math.min(i[0]++, loads.length - 1)], 1.0, 120, 2,
+                s -> slept[0] += s);
+        assertEquals(6, waited, "three waits of 2 s until 0.9 <= 1.0");
+        assertEquals(6, slept[0]);
+        long capped = MachineRecord.settle(() -> 5.0, 1.0, 10, 2, s -> { });
+        assertEquals(10, capped, "never longer than the limit");
+        assertEquals(0, MachineRecord.settle(() -> Double.NaN, 1.0, 10, 2, s -> { }), "unknown load: no wait");
+    }
+
+    @Test
     void aMachineIsBusyWhenTheLoadPerCpuExceedsTheLimitBeforeOrAfter() {
         assertFalse(MachineRecord.busy(0.3, 0.9, 2));
         assertFalse(MachineRecord.busy(1.0, 1.0, 2), "exactly half a CPU each is not busy");
         assertTrue(MachineRecord.busy(1.2, 0.1, 2));
         assertTrue(MachineRecord.busy(0.1, 4.5, 2));
+        assertFalse(MachineRecord.busy(0.1, 2.5, 2), "after the run the suite's own threads count in the load");
+        assertFalse(MachineRecord.busy(0.1, 3.0, 2), "exactly one and a half per CPU after is not busy");
+        assertTrue(MachineRecord.busy(0.1, 3.1, 2));
         assertFalse(MachineRecord.busy(Double.NaN, Double.NaN, 2), "unknown load: no warning");
     }
 
